@@ -1,0 +1,5 @@
+import sys
+
+from ovirtshell.cli import main
+
+sys.exit(main())
