@@ -1,0 +1,27 @@
+"""disconnect: log out and drop the session."""
+
+from __future__ import annotations
+
+from ovirtshell.commands.spec import CommandSpec
+from ovirtshell.language import Command
+from ovirtshell.result import Result
+from ovirtshell.status import CommandError, UsageError
+
+SPEC = CommandSpec(
+    name="disconnect",
+    summary="log out of the engine",
+    usage="disconnect",
+    description="Logs out (the SSO token is revoked) and leaves the shell disconnected.",
+    offline=True,
+    local=True,
+)
+
+
+def run(shell, command: Command) -> Result:
+    if command.args or command.options:
+        raise UsageError("disconnect takes no arguments")
+    if not shell.connected:
+        raise CommandError("not connected")
+    url = shell.connection.url
+    shell.disconnect()
+    return Result(message=f"disconnected from {url}")

@@ -1,0 +1,109 @@
+"""list: the objects of a collection, searched on the engine and filtered on the client."""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import Any
+
+from ovirtshell.commands.spec import CommandSpec, OptionDoc
+from ovirtshell.language import Command
+from ovirtshell.locate import query_params, split_fields, target
+from ovirtshell.result import Result
+from ovirtshell.status import UsageError
+
+SPEC = CommandSpec(
+    name="list",
+    summary="list objects of a type",
+    usage="list <types> [parent options] [--query QUERY] [--max N] [--case_sensitive true|false] "
+    "[--all_content true|false] [--follow LINKS] [--kwargs \"a=b;c=d\"] [--show-all] [--fields F,G]",
+    description=(
+        "Lists the objects of a type: all of them, or those matching an engine search query "
+        "(--query, the engine's search syntax, e.g. \"name=web* and status=up\"). The type may be "
+        "plural or singular. Objects living under another object are listed through their parent: "
+        "--parent-vm-name NAME or --parent-vm-identifier ID. --kwargs filters on the client: "
+        "semicolon-separated field=glob pairs, nested fields joined with '-'. By default the text "
+        "output shows id, name and description; --show-all shows every field and --fields chooses them."
+    ),
+    options=(
+        OptionDoc("query", "engine search query (searchable collections only)", "QUERY"),
+        OptionDoc("max", "at most N objects", "N"),
+        OptionDoc("case_sensitive", "whether the search is case-sensitive (default false)", "BOOL"),
+        OptionDoc("all_content", "include all content (e.g. VM console and OVF data)", "BOOL"),
+        OptionDoc("follow", "links to include inline, comma-separated (e.g. nics,disk_attachments)", "LINKS"),
+        OptionDoc("kwargs", 'client-side filter: "field=glob;other-field=glob"', "FILTERS"),
+        OptionDoc("show-all", "show every field of each object"),
+        OptionDoc("fields", "the fields to show, comma-separated (e.g. name,status,memory)", "F,G"),
+    ),
+    examples=(
+        "list vms",
+        'list vms --query "name=web* and status=up" -o table',
+        "list nics --parent-vm-name web1",
+        'list disks --kwargs "format=cow;provisioned_size=1073741824"',
+        "list hosts --fields name,status,address -o csv",
+    ),
+    typed=True,
+)
+
+
+def run(shell, command: Command) -> Result:
+    t = target(shell, command, "list")
+    if not t.resource.can_list:
+        raise UsageError(f"{t.resource.name} objects cannot be listed")
+    client = t.connection.client
+    params = dict(t.request.query)
+    options = t.request.shell
+    if options.get("query") is not None:
+        if not t.resource.searchable:
+            raise UsageError(f"--query is not available for {t.resource.plural}: the engine cannot search them")
+        params["search"] = options["query"]
+    from ovirtshell.api.codec import decode_list
+
+    xml = client.get(t.collection, query_params(params))
+    items = decode_list(t.connection.index.model, t.resource.item_type, xml)
+    if options.get("kwargs"):
+        items = filter_items(items, parse_kwargs(options["kwargs"]))
+        xml = None  # the engine's document no longer matches what is shown
+    return Result(
+        data=items,
+        kind=t.resource.name,
+        xml=xml,
+        fields=split_fields(options.get("fields")),
+        show_all=bool(options.get("show-all")),
+    )
+
+
+def parse_kwargs(text: str) -> list[tuple[str, str]]:
+    pairs = []
+    for part in str(text).split(";"):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f'invalid --kwargs part {part!r}: expected "field=glob;other-field=glob"')
+        pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+def _values(data: Any, path: list[str]) -> list[str]:
+    if isinstance(data, list):
+        return [v for item in data for v in _values(item, path)]
+    if not path:
+        if isinstance(data, bool):
+            return ["true" if data else "false"]
+        return [] if data is None or isinstance(data, dict) else [str(data)]
+    if not isinstance(data, dict):
+        return []
+    return _values(data.get(path[0]), path[1:])
+
+
+def filter_items(items: list[dict], pairs: list[tuple[str, str]]) -> list[dict]:
+    """Keep items where every field (nested with '-' or '.') matches its glob, case-insensitively."""
+
+    def keep(item: dict) -> bool:
+        for key, pattern in pairs:
+            path = key.replace(".", "-").split("-")
+            if not any(fnmatch.fnmatchcase(v.lower(), pattern.lower()) for v in _values(item, path)):
+                return False
+        return True
+
+    return [item for item in items if keep(item)]

@@ -1,0 +1,88 @@
+"""Opening a session with an engine: login, version, and the (cached) API model index."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ovirtshell.config import Settings
+from ovirtshell.status import CommandError, ExitStatus, ShellError
+
+if TYPE_CHECKING:
+    from ovirtshell.api.client import Client
+    from ovirtshell.metadata.index import Index
+
+
+@dataclass
+class Connection:
+    client: Client
+    index: Index
+    url: str
+    product: str
+    version: str
+
+    @property
+    def host(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.url).hostname or self.url
+
+
+def open_connection(
+    settings: Settings,
+    cache_dir: Path,
+    *,
+    debug: Callable[[str], None] | None = None,
+    ask_password: Callable[[], str] | None = None,
+) -> Connection:
+    """Log in, read the engine's version, and load its model from the cache or the engine."""
+    from lxml import etree
+
+    from ovirtshell.api.client import Client, ConnectionSettings
+    from ovirtshell.metadata.loader import load_model
+
+    if not settings.url:
+        raise CommandError("no engine URL: use --url, set OVIRT_URL, or choose a --profile")
+    if not settings.url.startswith(("http://", "https://")):
+        raise CommandError(f"invalid engine URL {settings.url!r}: it must start with https:// or http://")
+    password = settings.password
+    if not settings.kerberos:
+        if not settings.username:
+            raise CommandError("no user name: use --username or set OVIRT_USERNAME")
+        if password is None:
+            if ask_password is None:
+                raise ShellError(
+                    "no password: set OVIRT_PASSWORD, use --password-file, or run on a terminal to be asked",
+                    ExitStatus.AUTHENTICATION_ERROR,
+                )
+            password = ask_password()
+    client = Client(
+        ConnectionSettings(
+            url=settings.url.rstrip("/"),
+            username=settings.username,
+            password=password,
+            ca_file=settings.ca_file,
+            insecure=settings.insecure,
+            cert_file=settings.cert_file,
+            key_file=settings.key_file,
+            timeout=settings.timeout,
+            filter=settings.filter,
+            kerberos=settings.kerberos,
+            session_timeout=settings.session_timeout,
+        ),
+        debug=debug,
+    )
+    try:
+        client.login()
+        root = etree.fromstring(client.api_root())
+        product = root.findtext("product_info/name") or "oVirt Engine"
+        version = root.findtext("product_info/version/full_version") or ".".join(
+            root.findtext(f"product_info/version/{part}") or "0" for part in ("major", "minor", "build")
+        )
+        index = load_model(settings.url, version, client.fetch_model, cache_dir)
+    except BaseException:
+        client.close()
+        raise
+    return Connection(client=client, index=index, url=settings.url, product=product, version=version)

@@ -1,0 +1,183 @@
+"""From a command line to URLs: the type, its parents, and an object named by id or name.
+
+Shared by every verb that takes a type (list, show, create, update, delete, action, console).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ovirtshell.status import CommandError, NotFound, UsageError
+
+if TYPE_CHECKING:
+    from ovirtshell.connection import Connection
+    from ovirtshell.language import Command
+    from ovirtshell.metadata.index import Resource
+    from ovirtshell.metadata.options import OptionSet, Request
+    from ovirtshell.shell import Shell
+
+_PARENT = re.compile(r"^(?:parent-([a-z0-9]+)-(?:identifier|id|name)|([a-z0-9]+)-identifier)$")
+_ID_LIKE = re.compile(r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\d+)$")
+
+
+@dataclass
+class Target:
+    """A resolved command line: the resource, its option set, the parsed request and URLs."""
+
+    connection: Connection
+    resource: Resource
+    options: OptionSet
+    request: Request
+    collection: str  # the collection's path below the API root, e.g. "/vms/123/nics"
+    args: tuple[str, ...]  # positional words after the type
+
+
+def parent_types(command: Command) -> list[str]:
+    """Parent type names named by parent options, in the order given."""
+    found = []
+    for name, _ in command.options:
+        match = _PARENT.match(name)
+        if match:
+            found.append(match.group(1) or match.group(2))
+    return found
+
+
+def resolve_type(shell: Shell, command: Command, verb: str) -> str:
+    index = shell.require_connection().index
+    if not command.args:
+        raise UsageError(f"{command.verb} needs a type: {command.verb} <type> (see help {command.verb})")
+    word = command.args[0]
+    name = index.resolve(word)
+    if name is None or name not in index.type_names(verb):
+        choices = index.type_names(verb)
+        close = difflib.get_close_matches(word, choices, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else f" (see help {command.verb})"
+        if name is not None:
+            raise UsageError(f"cannot {verb} {name} objects{hint}")
+        raise UsageError(f"unknown type {word!r}{hint}")
+    return name
+
+
+def target(shell: Shell, command: Command, verb: str, *, action: str | None = None, nargs: int = 0) -> Target:
+    """Resolve the type, parse the options for this verb and find the collection URL.
+
+    `nargs` is how many positional words must follow the type (the object, the action).
+    """
+    connection = shell.require_connection()
+    index = connection.index
+    name = resolve_type(shell, command, verb)
+    parents = parent_types(command)
+    resource = index.resource(name, parents)
+    options = index.options(verb, name, parents, action)
+    request = options.parse(command.options)
+    args = command.args[1:]
+    if len(args) > nargs:
+        raise UsageError(f"unexpected argument {args[nargs]!r} (see help {command.verb} {name})")
+    collection = collection_path(shell, resource, request.parents)
+    return Target(connection, resource, options, request, collection, args)
+
+
+def collection_path(shell: Shell, resource: Resource, parents: dict[str, tuple[str, str]]) -> str:
+    """Walk the parent chain from the outermost parent, finding each by id or name."""
+    chain = []
+    node = resource.parent
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    path = ""
+    for parent in reversed(chain):
+        given = parents.get(parent.name)
+        if given is None:
+            raise UsageError(
+                f"{resource.name} needs its {parent.name}: use --parent-{parent.name}-name NAME "
+                f"or --parent-{parent.name}-identifier ID"
+            )
+        kind, value = given
+        found = find(shell, parent, f"{path}/{parent.segment}", value, by=kind)
+        path = found.path
+    return f"{path}/{resource.segment}"
+
+
+@dataclass
+class Found:
+    path: str  # below the API root, e.g. "/vms/123"
+    data: dict[str, Any]
+    xml: bytes
+
+
+def find(shell: Shell, resource: Resource, collection: str, value: str, *, by: str | None = None) -> Found:
+    """One object by id or by name; a name matching several objects is a COMMAND_ERROR naming them."""
+    if by == "id" or (by is None and _ID_LIKE.match(value)):
+        found = _by_id(shell, resource, collection, value)
+        if found is not None or by == "id":
+            if found is None:
+                raise NotFound(f"{resource.name} with id {value!r} not found")
+            return found
+    found = _by_name(shell, resource, collection, value)
+    if found is None and by is None and not _ID_LIKE.match(value):
+        found = _by_id(shell, resource, collection, value)  # ids that do not look like ids ("4.7")
+    if found is None:
+        raise NotFound(f"{resource.name} {value!r} not found")
+    return found
+
+
+def _by_id(shell: Shell, resource: Resource, collection: str, value: str) -> Found | None:
+    from ovirtshell.api.codec import decode
+    from ovirtshell.api.errors import NotFoundError
+
+    connection = shell.require_connection()
+    path = f"{collection}/{value}"
+    try:
+        xml = connection.client.get(path)
+    except NotFoundError:
+        return None
+    return Found(path, decode(connection.index.model, resource.item_type, xml), xml)
+
+
+def _by_name(shell: Shell, resource: Resource, collection: str, value: str) -> Found | None:
+    from ovirtshell.api.codec import decode_list
+
+    connection = shell.require_connection()
+    params = {"search": f'name="{value}"'} if resource.searchable else None
+    xml = connection.client.get(collection, params)
+    items = decode_list(connection.index.model, resource.item_type, xml)
+    matches = [item for item in items if item.get("name") == value]
+    if not matches:
+        matches = [item for item in items if str(item.get("name", "")).lower() == value.lower()]
+    if not matches:
+        return None
+    if len(matches) > 1:
+        listed = ", ".join(f"{m.get('name')} ({m.get('id')})" for m in matches)
+        raise CommandError(f"{resource.name} name {value!r} is ambiguous: {listed}; use the id")
+    item = matches[0]
+    return Found(f"{collection}/{item['id']}", item, _element_xml(xml, str(item["id"])))
+
+
+def _element_xml(collection_xml: bytes, object_id: str) -> bytes:
+    """The one object's element out of a collection document (a list item is the full object)."""
+    from lxml import etree
+
+    root = etree.fromstring(collection_xml)
+    for child in root:
+        if child.get("id") == object_id:
+            return etree.tostring(child)
+    return b""
+
+
+def query_params(params: dict[str, Any]) -> dict[str, str]:
+    """Query-string values as the engine reads them (booleans as true/false)."""
+    out = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        out[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return out
+
+
+def split_fields(value: str | None) -> tuple[str, ...] | None:
+    if not value:
+        return None
+    return tuple(f.strip() for f in str(value).split(",") if f.strip())

@@ -1,0 +1,218 @@
+"""The execution core shared by the REPL, -E, -f and stdin: one line in, one Result out.
+
+Nothing here imports prompt_toolkit; the REPL is a front-end that calls `Shell.execute`.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import traceback
+from collections.abc import Callable
+from typing import TextIO
+
+from ovirtshell.commands import Registry
+from ovirtshell.config import Settings
+from ovirtshell.connection import Connection, open_connection
+from ovirtshell.environment import Environment
+from ovirtshell.language import Command, parse
+from ovirtshell.result import Result
+from ovirtshell.status import CommandError, ExitStatus, ShellError, UsageError
+
+
+class Shell:
+    def __init__(
+        self,
+        env: Environment,
+        settings: Settings,
+        *,
+        interactive: bool = False,
+        ask_password: Callable[[], str] | None = None,
+        confirm: Callable[[str], bool] | None = None,
+    ):
+        self.env = env
+        self.settings = settings
+        self.interactive = interactive
+        self.ask_password = ask_password
+        self.ask_confirm = confirm
+        self.registry = Registry()
+        self.connection: Connection | None = None
+        self.last_status: ExitStatus | None = None
+        self.exiting = False
+        self.history: list[str] = []  # lines of this session, filled by the REPL
+        self.last_shell_output = ""  # what the last `!` printed, for `echo $out`
+        self.listeners: list[Callable[[str], None]] = []  # told the type name after own create/delete
+
+    # -- connection -------------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        return self.connection is not None
+
+    def connect(self, settings: Settings | None = None) -> Connection:
+        if settings is not None:
+            self.settings = settings
+        if self.connection is not None:
+            raise CommandError("already connected: use disconnect first")
+        self.connection = open_connection(
+            self.settings,
+            self.env.cache_dir,
+            debug=self.debug_line if self.settings.debug else None,
+            ask_password=self.ask_password,
+        )
+        return self.connection
+
+    def disconnect(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            try:
+                connection.client.logout()
+            finally:
+                connection.client.close()
+
+    def require_connection(self) -> Connection:
+        if self.connection is None:
+            raise CommandError("not connected: use connect, or give --url (see help connect)")
+        return self.connection
+
+    def changed(self, type_name: str) -> None:
+        """Own create/delete: tell listeners (the completion name cache) to refresh that type."""
+        for listener in self.listeners:
+            listener(type_name)
+
+    # -- execution --------------------------------------------------------------------------
+
+    def flags_for(self, verb: str) -> frozenset[str]:
+        """Options of a verb that never take a value (so `delete vm --yes web1` parses)."""
+        module = self.registry.get(verb)
+        common = frozenset({"help"})
+        return common | module.SPEC.flags if module else common
+
+    def execute(self, text: str) -> Result:
+        """Parse, run and render one command line; remember its status."""
+        command: Command | None = None
+        try:
+            verb = text.strip().split(None, 1)[0] if text.strip() else ""
+            command = parse(text, flags=self.flags_for(verb))
+            if command is None:
+                return Result()
+            result = self.run(command)
+        except KeyboardInterrupt:
+            result = Result(ExitStatus.INTERRUPTED, error="interrupted")
+        except ShellError as exc:
+            result = Result(exc.status, error=str(exc))
+        except Exception as exc:  # a bug: short message, traceback with --debug
+            if self.settings.debug:
+                traceback.print_exc(file=self.env.stderr)
+            result = Result(ExitStatus.UNKNOWN_ERROR, error=f"unexpected error: {type(exc).__name__}: {exc}")
+        try:
+            self.emit(result, command)
+        except KeyboardInterrupt:
+            result = Result(ExitStatus.INTERRUPTED, error="interrupted")
+            self.emit(result, None)
+        except ShellError as exc:
+            result = Result(exc.status, error=str(exc))
+            self.emit(result, None)
+        self.last_status = result.status
+        return result
+
+    def run(self, command: Command) -> Result:
+        module = self.registry.get(command.verb)
+        if module is None:
+            raise UsageError(self._unknown_command(command.verb))
+        if any(name == "help" for name, _ in command.options) and command.verb != "help":
+            helper = self.registry.get("help")
+            args = (command.verb, *command.args)
+            options = tuple(o for o in command.options if o[0] != "help")
+            return helper.run(self, Command("help", args, options, text=command.text))
+        if not module.SPEC.offline and not self.connected:
+            raise CommandError(f'"{command.verb}" needs a connection: use connect first (see help connect)')
+        return module.run(self, command)
+
+    def _unknown_command(self, verb: str) -> str:
+        import difflib
+
+        close = difflib.get_close_matches(verb, self.registry.words(), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else " (see help)"
+        return f"unknown command {verb!r}{hint}"
+
+    # -- output -----------------------------------------------------------------------------
+
+    def color(self) -> bool:
+        if self.settings.color is not None:
+            return self.settings.color and "NO_COLOR" not in self.env.environ
+        return self.env.color_allowed
+
+    def emit(self, result: Result, command: Command | None) -> None:
+        """Render a result to stdout, a pipe or a file; errors always go to stderr."""
+        from ovirtshell.output.render import render, render_error
+
+        fmt = self.settings.output
+        if result.error:
+            render_error(result.status, result.error, fmt, self.env.stderr, color=self.color())
+        if result.data is None and result.message is None:
+            return
+        pipe = command.pipe if command else None
+        redirect = command.redirect if command else None
+        if pipe is None and redirect is None:
+            if self.interactive and self.settings.pager and self.env.stdout_isatty:
+                buffer = io.StringIO()
+                render(result, fmt, buffer, color=self.color(), width=self.env.terminal_size()[0])
+                self._page(buffer.getvalue())
+            else:
+                render(result, fmt, self.env.stdout, color=self.color())
+            self.env.stdout.flush()
+            return
+        buffer = io.StringIO()
+        render(result, fmt, buffer, color=False)
+        text = buffer.getvalue()
+        if redirect is not None:
+            self._write_file(redirect, text)
+        else:
+            self._pipe(pipe, text)
+
+    def _page(self, text: str) -> None:
+        from ovirtshell.output.pager import page
+
+        height = self.env.terminal_size()[1]
+        if not page(text, self.env.environ.get("PAGER"), self.env.stdout, height, self.env.stdout_isatty):
+            self.env.stdout.write(text)
+
+    def _write_file(self, redirect: tuple[str, str], text: str) -> None:
+        mode, path = redirect
+        try:
+            with open(path, "a" if mode == ">>" else "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise CommandError(f"cannot write {path}: {exc.strerror}") from None
+
+    def _pipe(self, pipeline: str, text: str) -> None:
+        """Feed the rendered output to `/bin/sh -c pipeline`; a failing pipeline is COMMAND_ERROR."""
+        proc = subprocess.run(
+            ["/bin/sh", "-c", pipeline],
+            input=text,
+            capture_output=True,
+            text=True,
+        )
+        self.env.stdout.write(proc.stdout)
+        self.env.stdout.flush()
+        if proc.returncode != 0:
+            detail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
+            raise CommandError(
+                f"pipeline {pipeline.strip()!r} exited with status {proc.returncode}" + (f": {detail}" if detail else "")
+            )
+
+    def debug_line(self, line: str) -> None:
+        self.env.stderr.write(f"debug: {line}\n")
+
+    def write(self, text: str, stream: TextIO | None = None) -> None:
+        (stream or self.env.stdout).write(text)
+
+    def close(self) -> None:
+        """Log out; never raises at exit."""
+        try:
+            self.disconnect()
+        except Exception as exc:  # noqa: BLE001 - leaving must not fail
+            if self.settings.debug:
+                print(f"debug: logout failed: {exc}", file=sys.stderr)
