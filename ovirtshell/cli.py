@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import click
 
 from ovirtshell import __version__
+from ovirtshell.environment import Environment
 from ovirtshell.status import ExitStatus, ShellError
 
 _EPILOG = """\b
@@ -52,21 +53,24 @@ def command_line(ctx: click.Context, **options: object) -> int:
     """A shell for oVirt engines: interactive, or one-shot with -E, -f or a command."""
     from ovirtshell.run import run
 
-    return run(options)
+    return run(options, ctx.obj)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
+    """Run the program; `env` replaces the real streams, terminal and directories (tests)."""
     try:
-        status = command_line.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        status = command_line.main(
+            args=list(argv) if argv is not None else None, standalone_mode=False, obj=env
+        )
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.UsageError as exc:
-        sys.stderr.write(f"error: {exc.format_message()}\n(see ovirt-shell --help)\n")
+        (env.stderr if env else sys.stderr).write(f"error: {exc.format_message()} (see ovirt-shell --help)\n")
         return int(ExitStatus.SYNTAX_ERROR)
     except click.Abort:
         return int(ExitStatus.INTERRUPTED)
     except ShellError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        (env.stderr if env else sys.stderr).write(f"error: {exc}\n")
         return int(exc.status)
     except KeyboardInterrupt:
         return int(ExitStatus.INTERRUPTED)

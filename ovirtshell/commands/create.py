@@ -1,0 +1,53 @@
+"""create (also add): a new object, with options derived from the engine's model."""
+
+from __future__ import annotations
+
+from ovirtshell.commands.spec import CommandSpec, OptionDoc
+from ovirtshell.language import Command
+from ovirtshell.locate import query_params, target
+from ovirtshell.result import Result
+from ovirtshell.status import UsageError
+from ovirtshell.wait import follow_up, make_waiter
+
+SPEC = CommandSpec(
+    name="create",
+    summary="create an object",
+    usage="create <type> [parent options] [attribute options] [--wait [--timeout SECONDS]]",
+    description=(
+        "Creates an object. Its options come from the engine's model: nested attributes joined "
+        "with '-' (--cpu-topology-cores), references by id or name (--cluster-name Default), "
+        "repeatable list options ({name=x,value=y} for lists of structs; hd,cdrom for lists of "
+        "values). See help create <type> for the options of a type. --wait returns only once the "
+        "new object has settled (e.g. left image_locked)."
+    ),
+    options=(
+        OptionDoc("wait", "return when the new object has settled"),
+        OptionDoc("timeout", "how long --wait may take, in seconds (default 600)", "SECONDS"),
+    ),
+    examples=(
+        "create vm --name web1 --cluster-name Default --template-name Blank --cpu-topology-cores 2 --memory 2GiB",
+        "create nic --parent-vm-name web1 --name nic2 --vnic_profile-name ovirtmgmt",
+        "create snapshot --parent-vm-name web1 --description before-upgrade --wait",
+    ),
+    aliases=("add",),
+    typed=True,
+)
+
+
+def run(shell, command: Command) -> Result:
+    from ovirtshell.api.codec import decode, encode
+
+    t = target(shell, command, "create")
+    if not t.resource.can_add:
+        raise UsageError(f"{t.resource.name} objects cannot be created")
+    waiter = make_waiter(shell, t.request.shell)
+    model = t.connection.index.model
+    body = encode(model, t.resource.item_type, t.request.body)
+    xml = t.connection.client.post(t.collection, body, params=query_params(t.request.query))
+    data = decode(model, t.resource.item_type, xml)
+    shell.changed(t.resource.name)
+    if waiter is not None and data.get("id"):
+        path = f"{t.collection}/{data['id']}"
+        data = follow_up(shell, t, path, {}, f"{t.resource.name} {data.get('name', data['id'])}", waiter)
+        xml = None
+    return Result(data=data, kind=t.resource.name, xml=xml)

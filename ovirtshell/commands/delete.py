@@ -1,0 +1,51 @@
+"""delete (also remove): remove an object; asks first in the interactive shell."""
+
+from __future__ import annotations
+
+from ovirtshell.commands.spec import CommandSpec, OptionDoc
+from ovirtshell.language import Command
+from ovirtshell.locate import find, query_params, target
+from ovirtshell.result import Result
+from ovirtshell.status import CommandError, UsageError
+from ovirtshell.wait import follow_up, make_waiter
+
+SPEC = CommandSpec(
+    name="delete",
+    summary="remove an object",
+    usage="delete <type> <id|name> [parent options] [--yes] [--force] [--async] [--wait [--timeout SECONDS]]",
+    description=(
+        "Removes an object, found by id or name. In the interactive shell it asks for confirmation "
+        "(default no) unless --yes is given or set confirm off; -E, -f and piped scripts never ask. "
+        "--wait returns only once the object is gone."
+    ),
+    options=(
+        OptionDoc("yes", "do not ask for confirmation"),
+        OptionDoc("wait", "return when the object is gone"),
+        OptionDoc("timeout", "how long --wait may take, in seconds (default 600)", "SECONDS"),
+    ),
+    examples=("delete vm web1", "delete vm web1 --yes --wait", "delete nic nic2 --parent-vm-name web1"),
+    aliases=("remove",),
+    typed=True,
+)
+
+
+def run(shell, command: Command) -> Result:
+    from ovirtshell.api.codec import decode_action
+
+    t = target(shell, command, "delete", nargs=1)
+    if not t.args:
+        raise UsageError(f"delete needs the {t.resource.name}'s id or name: delete {t.resource.name} <id|name>")
+    if not t.resource.can_remove:
+        raise UsageError(f"{t.resource.name} objects cannot be removed")
+    found = find(shell, t.resource, t.collection, t.args[0])
+    label = f"{t.resource.name} {found.data.get('name') or found.data.get('id')}"
+    if shell.interactive and shell.settings.confirm and not t.request.shell.get("yes") and shell.ask_confirm:
+        if not shell.ask_confirm(f"delete {label}?"):
+            raise CommandError("not deleted: confirmation refused")
+    waiter = make_waiter(shell, t.request.shell)
+    xml = t.connection.client.delete(found.path, params=query_params(t.request.query))
+    reply = decode_action(t.connection.index.model, xml) if xml else {}
+    shell.changed(t.resource.name)
+    if waiter is not None:
+        follow_up(shell, t, found.path, reply, label, waiter, removed=True)
+    return Result(message=f"{label} deleted" if waiter else f"{label}: removal accepted")
