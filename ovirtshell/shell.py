@@ -176,8 +176,7 @@ class Shell:
         from ovirtshell.output.pager import page
 
         height = self.env.terminal_size()[1]
-        if not page(text, self.env.environ.get("PAGER"), self.env.stdout, height, self.env.stdout_isatty):
-            self.env.stdout.write(text)
+        page(text, self.env.environ.get("PAGER"), self.env.stdout, height, self.env.stdout_isatty)
 
     def _write_file(self, redirect: tuple[str, str], text: str) -> None:
         mode, path = redirect

@@ -1,0 +1,68 @@
+"""Rendering a `Result` in one of the output formats, into the stream it is given.
+
+This module is imported by every command run, including one-shot `-E`, so it imports neither
+pygments nor tabulate: the formats that need them import them when they are used.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from ovirtshell.output.structured import render_json, render_xml
+from ovirtshell.output.table import render_csv, render_table
+from ovirtshell.output.text import render_text
+from ovirtshell.result import Result
+from ovirtshell.status import ExitStatus, UsageError
+
+FORMATS = ("text", "table", "json", "xml", "csv")
+
+_RED = "\x1b[31m"
+_RESET = "\x1b[0m"
+
+
+def check_format(fmt: str) -> str:
+    """`fmt` if it is a known format, else a UsageError naming the valid ones."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown output format '{fmt}', expected one of: {', '.join(FORMATS)}")
+    return fmt
+
+
+def render(
+    result: Result, fmt: str, out: TextIO, *, color: bool = False, width: int | None = None
+) -> None:
+    """Write the result's data (or its message) to `out` in `fmt`.
+
+    `json` and `xml` print the message only when there is no data (a document has one root);
+    the line-oriented formats print the data, then the message line.
+    """
+    check_format(fmt)
+    if fmt == "json":
+        render_json(result, out, color=color)
+        return
+    if fmt == "xml":
+        render_xml(result, out, color=color)
+        return
+    fields = result.fields or None  # an empty selection means "no selection"
+    if result.data is not None:
+        if fmt == "text":
+            render_text(result.data, out, fields=fields, show_all=result.show_all, color=color)
+        elif fmt == "table":
+            render_table(result.data, out, fields=fields, color=color, width=width)
+        else:
+            render_csv(result.data, out, fields=fields)
+    if result.message is not None:
+        out.write(result.message + "\n")
+
+
+def render_error(
+    status: ExitStatus, message: str, fmt: str, err: TextIO, *, color: bool = False
+) -> None:
+    """One line on `err`: `error: <message>`, or a one-line JSON object with `-o json`."""
+    message = message.rstrip()
+    if fmt == "json":
+        error = {"status": int(status), "name": status.name, "message": message}
+        err.write(json.dumps({"error": error}, ensure_ascii=False) + "\n")
+        return
+    line = f"error: {message}"
+    err.write(f"{_RED}{line}{_RESET}\n" if color else line + "\n")

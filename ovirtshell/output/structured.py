@@ -1,0 +1,123 @@
+"""The `json` and `xml` formats: documents for programs (the JSON shape is a contract).
+
+JSON is the plain data itself (docs/output.md); XML is the engine's own document,
+pretty-printed, with a small generated document when the engine sent none.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from ovirtshell.output.paths import scalar_text, select
+from ovirtshell.result import Result
+
+
+def json_document(result: Result) -> Any:
+    """What `-o json` prints: the data (reduced to --fields), else {"message": ...}, else None."""
+    data = result.data
+    if data is not None:
+        if result.fields:
+            if isinstance(data, list):
+                return [select(item, result.fields) for item in data]
+            return select(data, result.fields)
+        return data
+    if result.message is not None:
+        return {"message": result.message}
+    return None
+
+
+def render_json(result: Result, out: TextIO, *, color: bool = False) -> None:
+    """Two-space indented JSON in the data's own key order; nothing for an empty result."""
+    document = json_document(result)
+    if document is None:
+        return
+    text = json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+    if color:
+        from ovirtshell.output.highlight import highlight_json
+
+        text = highlight_json(text)
+    out.write(text)
+
+
+def pretty_xml(raw: bytes) -> str:
+    """The engine's document re-indented by two spaces; left as it is if it does not parse."""
+    from lxml import etree
+
+    parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+    try:
+        root = etree.fromstring(raw, parser)
+    except etree.XMLSyntaxError:
+        text = raw.decode("utf-8", "replace")
+        return text if text.endswith("\n") else text + "\n"
+    tree = root.getroottree()
+    return etree.tostring(
+        tree,
+        pretty_print=True,
+        xml_declaration=True,
+        encoding="UTF-8",
+        standalone=tree.docinfo.standalone,
+    ).decode("utf-8")
+
+
+def _singular(name: str) -> str:
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    if name.endswith("s") and len(name) > 1:
+        return name[:-1]
+    return "item"
+
+
+def _fill(element: Any, value: Any) -> None:
+    from lxml import etree
+
+    if isinstance(value, dict):
+        for key, member in value.items():
+            if member is None:
+                continue
+            if key in ("id", "href") and not isinstance(member, (dict, list)):
+                element.set(key, scalar_text(member))
+            else:
+                _fill(etree.SubElement(element, key), member)
+    elif isinstance(value, list):
+        tag = _singular(element.tag)
+        for member in value:
+            _fill(etree.SubElement(element, tag), member)
+    else:
+        element.text = scalar_text(value)
+
+
+def generated_xml(result: Result) -> str:
+    """An engine-like document built from the plain data or the message (no engine XML)."""
+    from lxml import etree
+
+    kind = result.kind or "object"
+    if result.data is not None:
+        data = result.data
+        root = etree.Element(f"{kind}s" if isinstance(data, list) else kind)
+        if isinstance(data, list):
+            for item in data:
+                _fill(etree.SubElement(root, kind), item)
+        else:
+            _fill(root, data)
+    else:
+        root = etree.Element("message")
+        root.text = result.message or ""
+    return etree.tostring(
+        root.getroottree(), pretty_print=True, xml_declaration=True, encoding="UTF-8"
+    ).decode("utf-8")
+
+
+def render_xml(result: Result, out: TextIO, *, color: bool = False) -> None:
+    """The engine's XML when there is one (--fields does not apply), else a generated one."""
+    if result.xml:
+        text = pretty_xml(result.xml)
+    elif result.data is not None or result.message is not None:
+        text = generated_xml(result)
+    else:
+        return
+    if color:
+        from ovirtshell.output.highlight import highlight_xml
+
+        text = highlight_xml(text)
+    out.write(text)
