@@ -103,8 +103,10 @@ def _describe(option) -> str:
         what = "one of " + ", ".join(option.values)
     elif option.kind == "struct" and option.fields:
         what = "{" + ",".join(f"{name}={kind}" for name, kind in option.fields) + "}"
+    elif option.kind in ("id", "name"):
+        what = "an id or a name"
     else:
-        what = option.type if option.kind in ("id", "name") else option.kind
+        what = option.kind
     if option.is_list:
         what += ", repeatable" + ("" if option.kind == "struct" else " or comma-separated")
     return what
@@ -145,19 +147,46 @@ def _method_doc(index: Index, resource, verb: str, action: str | None) -> str:
     return method.doc.strip().split("\n\n")[0].replace("\n", " ") if method and method.doc else ""
 
 
+_FIRST = ("name", "description", "comment")
+
+
 def _grouped(options: OptionSet) -> list[str]:
-    lines: list[str] = []
-    group = None
-    seen: set[str] = set()
+    """Plain top-level options first under [general], then one block per structured attribute."""
+    groups: dict[str, list] = {}
     for option in options.specs:
-        display = option.display()
-        if display in seen:  # --x-id and --x-name share one line: --x-id|name
-            continue
-        seen.add(display)
-        if option.group != group:
-            group = option.group
-            lines.append(f"  [{group or 'general'}]")
-        lines.append(f"    {display:<44} {_describe(option)}")
-        if option.doc:
-            lines += _wrap(option.doc.strip().split("\n\n")[0].replace("\n", " "), 8)
+        groups.setdefault(option.group or "general", []).append(option)
+    general: list = []
+    blocks: list[tuple[str, list]] = []
+    for group, members in groups.items():
+        if len(members) == 1 and members[0].name == group and group not in ("shell", "query", "parent"):
+            general.extend(members)
+        elif group == "general":
+            general.extend(members)
+        else:
+            blocks.append((group, members))
+    general.sort(key=lambda o: (_FIRST.index(o.name) if o.name in _FIRST else len(_FIRST), o.name))
+    order = {"parent": 0, "query": 2, "shell": 3}
+    blocks.sort(key=lambda b: (order.get(b[0], 1), b[0]))
+    lines: list[str] = []
+    for title, members in ([("general", general)] if general else []) + blocks:
+        lines.append(f"  [{title}]")
+        seen: set[str] = set()
+        for option in members:
+            display = option.display()
+            if display in seen:  # --x-id and --x-name share one line: --x-id|name
+                continue
+            seen.add(display)
+            lines.extend(_option_lines(option, display))
     return lines or ["  (none)"]
+
+
+def _option_lines(option, display: str) -> list[str]:
+    if option.kind == "struct":  # display() already spells the element's fields
+        lines = [f"    {display}" + (", repeatable" if option.is_list else "")]
+    elif len(display) > 40:
+        lines = [f"    {display}", f"    {'':<40} {_describe(option)}"]
+    else:
+        lines = [f"    {display:<40} {_describe(option)}"]
+    if option.doc:
+        lines += _wrap(option.doc.strip().split("\n\n")[0].replace("\n", " "), 8)
+    return lines

@@ -1,0 +1,178 @@
+"""Option specs of one command line (verb × type × action) and turning given options into a request.
+
+The specs themselves are derived from the model in `derive.py`; this module is the part the
+commands, the help and the completer use: look an option up, suggest a spelling, show it in
+help, and build the request body, query, parent references and shell settings.
+
+Lookup rules (`OptionSet.get`): a leading `--` is ignored; the exact name or one of its aliases
+wins; otherwise hyphens and underscores are interchangeable (`--case-sensitive`,
+`--memory-policy-guaranteed`) when exactly one option matches that way.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ovirtshell.metadata.values import parse_value
+from ovirtshell.status import UsageError
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One option: its name (without "--"), what it takes, and where its value goes."""
+
+    name: str
+    kind: str  # string | integer | boolean | decimal | date | enum | struct | id | name
+    type: str  # model type name of the value ("integer", "vm_type", "custom_property", ...)
+    target: str  # body | query (method parameters outside the body) | parent | shell
+    path: tuple[str, ...]  # body: nested keys; query/shell: (key,); parent: (type, "id"|"name")
+    is_list: bool = False  # repeatable; primitives also take a comma-separated list
+    values: tuple[str, ...] = ()  # enum values
+    fields: tuple[tuple[str, str], ...] = ()  # struct list element fields: (name, type)
+    doc: str | None = None
+    group: str = ""  # top-level attribute (or "parent", "shell"), for grouped help
+    aliases: tuple[str, ...] = ()  # other accepted names (the original's spellings)
+    pair: tuple[str, ...] = ()  # a reference's forms, e.g. ("id", "name"): one help line for both
+    element: str = ""  # struct lists: the element type, accepted as a field prefix ("custom_property.")
+    field_values: tuple[tuple[str, tuple[str, ...]], ...] = ()  # enum fields of a struct list element
+
+    def display(self) -> str:
+        """The help form (DESIGN §4.3): `--memory`, `--cluster-id|name` for both forms of a
+        reference, `--custom_properties-custom_property--LIST: {name=string,value=string}`
+        for a list of structs (that name is also accepted, as the original spelled it)."""
+        if self.pair:
+            return f"--{self.name.rsplit('-', 1)[0]}-{'|'.join(self.pair)}"
+        if self.kind == "struct":
+            inner = ",".join(f"{name}={type_}" for name, type_ in self.fields)
+            return f"--{self.name}-{self.element}--LIST: {{{inner}}}"
+        return f"--{self.name}"
+
+    @property
+    def is_flag(self) -> bool:
+        """Takes no value on the command line (a bare `--async` means true)."""
+        return self.kind == "boolean" and not self.is_list
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a command line asks for, as plain data."""
+
+    body: dict[str, Any] = field(default_factory=dict)  # the entity, or the action's parameters
+    query: dict[str, Any] = field(default_factory=dict)  # method parameters outside the body
+    parents: dict[str, tuple[str, str]] = field(default_factory=dict)  # parent type -> ("id"|"name", value)
+    shell: dict[str, Any] = field(default_factory=dict)  # shell-level options (wait, yes, fields...)
+
+
+def _norm(name: str) -> str:
+    return name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class OptionSet:
+    """The options valid for one command line; names and aliases are unique."""
+
+    specs: tuple[OptionSpec, ...]
+    _by_name: dict[str, OptionSpec] = field(init=False, repr=False, compare=False)
+    _by_norm: dict[str, tuple[OptionSpec, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name: dict[str, OptionSpec] = {}
+        by_norm: dict[str, list[OptionSpec]] = {}
+        for spec in self.specs:
+            for name in (spec.name, *spec.aliases):
+                if name in by_name:
+                    raise ValueError(f"duplicate option --{name}")
+                by_name[name] = spec
+                bucket = by_norm.setdefault(_norm(name), [])
+                if spec not in bucket:
+                    bucket.append(spec)
+        object.__setattr__(self, "_by_name", by_name)
+        object.__setattr__(self, "_by_norm", {k: tuple(v) for k, v in by_norm.items()})
+
+    def get(self, name: str) -> OptionSpec | None:
+        key = name[2:] if name.startswith("--") else name
+        spec = self._by_name.get(key)
+        if spec is not None:
+            return spec
+        matches = self._by_norm.get(_norm(key), ())
+        return matches[0] if len(matches) == 1 else None
+
+    def names(self) -> list[str]:
+        """Canonical option names, in help order."""
+        return [s.name for s in self.specs]
+
+    def all_names(self) -> list[str]:
+        """Names and aliases: everything `get` accepts exactly."""
+        return list(self._by_name)
+
+    def by_target(self, target: str) -> list[OptionSpec]:
+        return [s for s in self.specs if s.target == target]
+
+    def displays(self) -> list[str]:
+        """Help lines, one per option (a reference's id and name forms share one)."""
+        seen: dict[str, None] = {}
+        for spec in self.specs:
+            seen.setdefault(spec.display(), None)
+        return list(seen)
+
+    def suggest(self, name: str) -> str | None:
+        """The closest option name, for "did you mean --x?"."""
+        key = name[2:] if name.startswith("--") else name
+        close = difflib.get_close_matches(key, list(self._by_name), n=1, cutoff=0.6)
+        if close:
+            return self._by_name[close[0]].name
+        close = difflib.get_close_matches(_norm(key), list(self._by_norm), n=1, cutoff=0.6)
+        return self._by_norm[close[0]][0].name if close else None
+
+    def unknown(self, name: str) -> UsageError:
+        key = name[2:] if name.startswith("--") else name
+        hint = self.suggest(key)
+        return UsageError(f"unknown option --{key}" + (f" (did you mean --{hint}?)" if hint else ""))
+
+    def parse(self, pairs: Iterable[tuple[str, str | None]]) -> Request:
+        """Turn `[(name, raw), ...]` into a request; repeating a list option accumulates."""
+        request = Request()
+        given: set[str] = set()
+        for name, raw in pairs:
+            spec = self.get(name)
+            if spec is None:
+                raise self.unknown(name)
+            value = parse_value(spec, raw) if spec.target != "parent" else _parent_value(spec, raw)
+            if not spec.is_list and spec.name in given:
+                raise UsageError(f"--{spec.name} given more than once")
+            given.add(spec.name)
+            if spec.target == "body":
+                _put(request.body, spec.path, value, spec.is_list)
+            elif spec.target == "parent":
+                kind = spec.path[1]
+                request.parents[spec.path[0]] = (kind, value)
+            else:
+                bucket = request.query if spec.target == "query" else request.shell
+                key = spec.path[-1] if spec.target == "query" else spec.path[0]
+                if spec.is_list:
+                    bucket.setdefault(key, []).extend(value)
+                else:
+                    bucket[key] = value
+        return request
+
+
+def _parent_value(spec: OptionSpec, raw: str | None) -> str:
+    if raw is None or not raw.strip():
+        raise UsageError(f"--{spec.name} needs a value")
+    return raw
+
+
+def _put(body: dict[str, Any], path: tuple[str, ...], value: Any, is_list: bool) -> None:
+    node = body
+    for segment in path[:-1]:
+        child = node.setdefault(segment, {})
+        if not isinstance(child, dict):  # pragma: no cover - paths never overlap by construction
+            raise UsageError(f"conflicting options for {'-'.join(path)}")
+        node = child
+    if is_list:
+        node.setdefault(path[-1], []).extend(value)
+    else:
+        node[path[-1]] = value
