@@ -175,9 +175,3 @@ def query_params(params: dict[str, Any]) -> dict[str, str]:
             continue
         out[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return out
-
-
-def split_fields(value: str | None) -> tuple[str, ...] | None:
-    if not value:
-        return None
-    return tuple(f.strip() for f in str(value).split(",") if f.strip())

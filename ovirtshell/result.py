@@ -18,6 +18,7 @@ class Result:
     error: str | None = None  # one-line error for stderr when status is not OK
     fields: tuple[str, ...] | None = None  # columns chosen with --fields
     show_all: bool = False  # list --show-all: every field of each element
+    format: str | None = None  # this command's -o/--output, over the session's setting
 
     @property
     def ok(self) -> bool:

@@ -97,7 +97,10 @@ class Shell:
             command = parse(text, flags=self.flags_for(verb))
             if command is None:
                 return Result()
+            command, fmt, fields = _render_options(command)
             result = self.run(command)
+            result.format = fmt
+            result.fields = fields or result.fields
         except KeyboardInterrupt:
             result = Result(ExitStatus.INTERRUPTED, error="interrupted")
         except ShellError as exc:
@@ -148,7 +151,7 @@ class Shell:
         """Render a result to stdout, a pipe or a file; errors always go to stderr."""
         from ovirtshell.output.render import render, render_error
 
-        fmt = self.settings.output
+        fmt = result.format or self.settings.output
         if result.error:
             render_error(result.status, result.error, fmt, self.env.stderr, color=self.color())
         if result.data is None and result.message is None:
@@ -215,3 +218,34 @@ class Shell:
         except Exception as exc:  # noqa: BLE001 - leaving must not fail
             if self.settings.debug:
                 print(f"debug: logout failed: {exc}", file=sys.stderr)
+
+
+def _render_options(command: Command) -> tuple[Command, str | None, tuple[str, ...] | None]:
+    """`-o FORMAT`, `--output FORMAT` and `--fields F,G` on any command: how to show its result."""
+    from dataclasses import replace
+
+    from ovirtshell.config import OUTPUT_FORMATS
+
+    fmt = None
+    args = list(command.args)
+    for i, word in enumerate(args):
+        if word == "-o" and i + 1 < len(args):
+            fmt = args[i + 1]
+            del args[i : i + 2]
+            break
+    options = []
+    fields = None
+    for name, value in command.options:
+        if name == "output":
+            fmt = value
+        elif name == "fields" and command.verb != "help":
+            if not value:
+                raise UsageError("--fields needs a comma-separated list of fields, e.g. --fields name,status")
+            fields = tuple(f.strip() for f in value.split(",") if f.strip())
+        else:
+            options.append((name, value))
+    if fmt is not None and fmt not in OUTPUT_FORMATS:
+        raise UsageError(f"invalid output format {fmt!r}: expected one of {', '.join(OUTPUT_FORMATS)}")
+    if fmt is None and fields is None:
+        return command, None, None
+    return replace(command, args=tuple(args), options=tuple(options)), fmt, fields

@@ -7,7 +7,7 @@ from typing import Any
 
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.language import Command
-from ovirtshell.locate import query_params, split_fields, target
+from ovirtshell.locate import query_params, target
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
 
@@ -67,7 +67,6 @@ def run(shell, command: Command) -> Result:
         data=items,
         kind=t.resource.name,
         xml=xml,
-        fields=split_fields(options.get("fields")),
         show_all=bool(options.get("show-all")),
     )
 

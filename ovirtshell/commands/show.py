@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.language import Command
-from ovirtshell.locate import find, query_params, split_fields, target
+from ovirtshell.locate import find, query_params, target
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
 
@@ -24,6 +24,10 @@ SPEC = CommandSpec(
 
 
 def run(shell, command: Command) -> Result:
+    if command.args == ("settings",) and not command.options:
+        from ovirtshell.commands import set as settings
+
+        return settings.listing(shell)
     t = target(shell, command, "show", nargs=1)
     if not t.args:
         raise UsageError(f"show needs the {t.resource.name}'s id or name: show {t.resource.name} <id|name>")
@@ -34,4 +38,4 @@ def run(shell, command: Command) -> Result:
 
         xml = t.connection.client.get(found.path, query_params(params))
         found.data, found.xml = decode(t.connection.index.model, t.resource.item_type, xml), xml
-    return Result(data=found.data, kind=t.resource.name, xml=found.xml, fields=split_fields(t.request.shell.get("fields")))
+    return Result(data=found.data, kind=t.resource.name, xml=found.xml)
