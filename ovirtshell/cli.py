@@ -22,7 +22,8 @@ the config directory. Exit status: 0 OK, 1 SYNTAX_ERROR, 2 COMMAND_ERROR, 3 INTE
 
 @click.command(
     name="ovirt-shell",
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    # Words after the first positional one belong to the command: `ovirt-shell show vm x --fields name`.
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100, "allow_interspersed_args": False},
     epilog=_EPILOG,
 )
 @click.option("-l", "--url", metavar="URL", help="API URL, https://ENGINE/ovirt-engine/api [OVIRT_URL]")

@@ -53,6 +53,8 @@ def resolve_type(shell: Shell, command: Command, verb: str) -> str:
     name = index.resolve(word)
     if name is None or name not in index.type_names(verb):
         choices = index.type_names(verb)
+        if verb == "list":
+            choices = [index.plural(n) for n in choices]
         close = difflib.get_close_matches(word, choices, n=1)
         hint = f" (did you mean {close[0]}?)" if close else f" (see help {command.verb})"
         if name is not None:

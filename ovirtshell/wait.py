@@ -96,7 +96,7 @@ class Waiter:
 
     def gone(self, exists: Callable[[], bool], what: str) -> None:
         while exists():
-            self._tick(what, "still present")
+            self._tick(what, "present")
 
 
 def make_waiter(shell, options: dict[str, Any]) -> Waiter | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 
 from .server import export_lines, prepare
@@ -77,6 +78,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ovirt-sim: {e}", file=sys.stderr)
         return 1
     lines = export_lines(prepared, password=args.admin_password)
+
+    def stop(_sig: int, _frame: object) -> None:
+        # uvicorn captures SIGINT/SIGTERM while serving and re-raises them afterwards;
+        # landing here (before start or after shutdown) means "exit cleanly with 0".
+        prepared.server.should_exit = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         asyncio.run(_serve(prepared, lines))
     except KeyboardInterrupt:

@@ -254,8 +254,7 @@ class SimApp:
             return Response("Unsupported resource", 400, media_type="text/plain")
         if fmt not in ("X509-PEM-CA", "X509-PEM", "OPENSSH-PUBKEY"):
             return Response("Unsupported format", 400, media_type="text/plain")
-        pem = self.sim.ca_pem if resource != "engine-certificate" else \
-            getattr(self.sim, "server_pem", None)
+        pem = self.sim.ca_pem if resource != "engine-certificate" else self.sim.server_pem
         if not pem:
             return Response("No certificate: the simulator runs without --tls", 404,
                             media_type="text/plain")

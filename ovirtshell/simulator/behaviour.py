@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .errors import Fault, NotFound, camel, conflict, incomplete
-from .seed import GiB, NAMESPACE, ZERO, mac_for
+from .seed import NAMESPACE, ZERO, GiB, mac_for
 
 if TYPE_CHECKING:
     from .engine import Node, Reply, Request, Simulator

@@ -156,8 +156,10 @@ class Simulator(Behaviour):
         self.request_log: deque[dict] = deque(maxlen=20000)
         self.tokens: dict[str, tuple[str, float | None]] = {}
         self.ca_pem: str | None = None
+        self.server_pem: str | None = None
         self.instance_id = str(uuid.uuid5(NAMESPACE, "instance"))
         self._link_cache: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+        self._list_cache: dict[tuple[str, str, str], tuple[int, Reply]] = {}
         with self.lock:
             if self.store.meta_get("seed") is None:
                 Seeder(self.store, admin_password).seed(seed)
@@ -536,6 +538,24 @@ class Simulator(Behaviour):
             raise Fault(400, "Invalid value", f'Value "{raw}" isn\'t a valid integer') from None
 
     def do_list(self, req: Request, node: Node) -> Reply:
+        plain = (node.view is None and node.coll == node.path and not req.filter
+                 and not any(req.query.get(k) for k in ("search", "max", "follow", "from")))
+        if plain:
+            # A whole unfiltered top-level listing is served from one cached body until the
+            # collection changes: listing 10,000 VMs then costs little more than the send.
+            key = (node.coll or "", req.prefix, req.fmt)
+            version = self.store.versions.get(node.coll or "", 0)
+            hit = self._list_cache.get(key)
+            if hit is not None and hit[0] == version:
+                return hit[1]
+            reply = self._do_list(req, node)
+            if isinstance(reply.body, str):
+                reply.body = reply.body.encode()
+            self._list_cache[key] = (version, reply)
+            return reply
+        return self._do_list(req, node)
+
+    def _do_list(self, req: Request, node: Node) -> Reply:
         items = self.collection_items(node)
         if self.filtered(req, node):
             ids = self.visible_ids(req.user)

@@ -18,7 +18,7 @@ MiB = 1024**2
 
 SUPERUSER = "00000000-0000-0000-0000-000000000001"
 USERROLE = "00000000-0000-0000-0001-000000000001"
-INTERNAL_AUTHZ = "internal-authz".encode().hex()
+INTERNAL_AUTHZ = b"internal-authz".hex()
 
 
 def sid(kind: str, name: str) -> str:
@@ -33,7 +33,7 @@ def ref(oid: str) -> dict:
 
 def mac_for(n: int) -> str:
     """A MAC address from the default pool range (56:6f:1a:2b:00:00 onwards)."""
-    return "56:6f:1a:2b:{:02x}:{:02x}".format((n >> 8) & 0xFF, n & 0xFF)
+    return f"56:6f:1a:2b:{(n >> 8) & 0xFF:02x}:{n & 0xFF:02x}"
 
 
 ROLES = [

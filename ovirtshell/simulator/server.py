@@ -63,7 +63,7 @@ def prepare(
                     token_ttl=token_ttl)
     if pki is not None:
         sim.ca_pem = pki.ca_pem
-        sim.server_pem = pki.cert_pem  # type: ignore[attr-defined]
+        sim.server_pem = pki.cert_pem
     app = create_app(sim)
     sock = bind(host, port)
     real_port = sock.getsockname()[1]

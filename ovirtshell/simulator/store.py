@@ -40,6 +40,7 @@ class Store:
         self.colls: dict[str, dict[str, dict]] = {}
         self.types: dict[str, str] = {}
         self.cache: dict[tuple[str, str], dict] = {}
+        self.versions: dict[str, int] = {}  # bumped on every change of a collection
         self._in_batch = False
         self._load()
 
@@ -95,6 +96,7 @@ class Store:
             self.colls.setdefault(coll, {})[oid] = data
             self.types[coll] = type_name
             self.cache.pop((coll, oid), None)
+            self.versions[coll] = self.versions.get(coll, 0) + 1
             self.db.execute(
                 "INSERT INTO objects (coll, id, type, doc) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(coll, id) DO UPDATE SET doc = excluded.doc, type = excluded.type",
@@ -109,6 +111,7 @@ class Store:
             if c is not None:
                 c.pop(oid, None)
             self.cache.pop((coll, oid), None)
+            self.versions[coll] = self.versions.get(coll, 0) + 1
             self.db.execute("DELETE FROM objects WHERE coll = ? AND id = ?", (coll, oid))
             prefix = f"{coll}/{oid}/"
             subs = [k for k in self.colls if k.startswith(prefix)]
@@ -127,6 +130,8 @@ class Store:
             self.colls.clear()
             self.types.clear()
             self.cache.clear()
+            for k in self.versions:
+                self.versions[k] += 1
             self.db.execute("DELETE FROM objects")
             self.db.execute("DELETE FROM meta")
 
