@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from ovirtshell.environment import Environment
-
-
-@dataclass
-class Run:
-    status: int
-    out: str
-    err: str
-
-
-class FakeTty(io.StringIO):
-    def isatty(self) -> bool:  # noqa: D102 - a stream that says it is a terminal
-        return True
+from support import Run, make_env
 
 
 @pytest.fixture(scope="module")
@@ -31,23 +17,6 @@ def sim() -> Iterator[object]:
 
     with run_simulator(seed="demo", time_scale=0.0) as handle:
         yield handle
-
-
-def make_env(tmp_path: Path, environ: dict[str, str], stdin: str = "", tty: bool = False) -> Environment:
-    home = tmp_path / "home"
-    home.mkdir(exist_ok=True)
-    return Environment(
-        stdin=FakeTty(stdin) if tty else io.StringIO(stdin),
-        stdout=FakeTty() if tty else io.StringIO(),
-        stderr=io.StringIO(),
-        stdin_isatty=tty,
-        stdout_isatty=tty,
-        home=home,
-        config_dir=tmp_path / "config",
-        cache_dir=tmp_path / "cache",
-        data_dir=tmp_path / "data",
-        environ={"HOME": str(home), **environ},
-    )
 
 
 @pytest.fixture
