@@ -29,6 +29,8 @@ command [type] [arguments] [--option value] ... [| shell pipeline] [> file | >> 
 'single' and "double" quotes group words; a backslash escapes the next character.
 ';' separates commands, '#' starts a comment, a trailing '\\' continues the line.
 | feeds the output to a shell pipeline; > and >> write or append it to a file.
+-o FORMAT (text, table, json, xml, csv) and --fields F,G after any command choose how its
+result is shown.
 !command runs a system command; <command> --help shows a command's help."""
 
 

@@ -12,11 +12,12 @@ from ovirtshell.wait import follow_up, make_waiter
 SPEC = CommandSpec(
     name="delete",
     summary="remove an object",
-    usage="delete <type> <id|name> [parent options] [--yes] [--force] [--async] [--wait [--timeout SECONDS]]",
+    usage="delete <type> <id|name> [parent options] [model options] [--yes] [--wait [--timeout SECONDS]]",
     description=(
         "Removes an object, found by id or name. In the interactive shell it asks for confirmation "
         "(default no) unless --yes is given or set confirm off; -E, -f and piped scripts never ask. "
-        "--wait returns only once the object is gone."
+        "--wait returns only once the object is gone. The engine's own removal parameters (such as "
+        "--force, --async, --detach_only) come from its model: see help delete <type>."
     ),
     options=(
         OptionDoc("yes", "do not ask for confirmation"),

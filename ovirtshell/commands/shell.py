@@ -11,8 +11,8 @@ from ovirtshell.status import CommandError, UsageError
 
 SPEC = CommandSpec(
     name="shell",
-    summary="run a system command (also !command)",
-    usage="!COMMAND  |  shell COMMAND",
+    summary="run a system command",
+    usage="!COMMAND",
     description=(
         "Runs COMMAND with /bin/sh and prints its output; echo $out prints it again. "
         "A command that exits with a non-zero status is a COMMAND_ERROR."

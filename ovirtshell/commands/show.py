@@ -11,11 +11,12 @@ from ovirtshell.status import UsageError
 SPEC = CommandSpec(
     name="show",
     summary="show one object with all its fields",
-    usage="show <type> <id|name> [parent options] [--fields F,G] [--follow LINKS] [--all_content true|false]",
+    usage="show <type> <id|name> [parent options] [model options] [--fields F,G]",
     description=(
         "Shows one object, found by id or by name. A name that matches several objects is an "
         "error that lists them with their ids. Objects under a parent need the parent options, "
-        "e.g. show nic nic1 --parent-vm-name web1."
+        "e.g. show nic nic1 --parent-vm-name web1. The engine's read parameters (such as --follow "
+        "LINKS or --all_content true) come from its model: see help show <type>."
     ),
     options=(OptionDoc("fields", "the fields to show, comma-separated", "F,G"),),
     examples=("show vm web1", "show vm web1 -o json", "show nic nic1 --parent-vm-name web1", "show host host0 --fields name,status"),
