@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 import ssl
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -18,9 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import httpx
+# httpx imports its own command-line module at import time, which loads pygments (and fails
+# on rich); the shell never uses it, and -E mode must not pay for pygments.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
-from ovirtshell.api.errors import (
+import httpx  # noqa: E402
+
+from ovirtshell.api.errors import (  # noqa: E402
     AuthenticationError,
     CommunicationError,
     NotFoundError,
@@ -86,6 +92,12 @@ class EngineUrls:
 
 def _ssl_context(settings: ConnectionSettings) -> ssl.SSLContext:
     """Verify by default (system store, or the CA file); --insecure turns verification off."""
+    files = [("client certificate", settings.cert_file), ("client key", settings.key_file)]
+    if not settings.insecure:
+        files.insert(0, ("CA file", settings.ca_file))
+    for what, path in files:
+        if path and not os.access(path, os.R_OK):
+            raise CommunicationError(f"cannot read the {what} {path}")
     try:
         if settings.insecure:
             ctx = ssl.create_default_context()
@@ -101,8 +113,6 @@ def _ssl_context(settings: ConnectionSettings) -> ssl.SSLContext:
                 ctx.load_verify_locations(cafile=certifi.where())
         if settings.cert_file:
             ctx.load_cert_chain(settings.cert_file, settings.key_file)
-    except FileNotFoundError as exc:
-        raise CommunicationError(f"cannot read {exc.filename or 'a TLS file'}: no such file") from None
     except OSError as exc:  # ssl.SSLError is an OSError
         which = "client certificate/key" if settings.cert_file else "CA file"
         raise CommunicationError(f"cannot load the TLS {which}: {_reason(exc)}") from None
@@ -126,14 +136,14 @@ def _find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException 
 def _reason(exc: BaseException) -> str:
     """'[Errno 111] Connection refused' → 'connection refused'."""
     if isinstance(exc, ssl.SSLCertVerificationError) and exc.verify_message:
-        return exc.verify_message
+        return _reason(Exception(exc.verify_message))
     if isinstance(exc, ssl.SSLError) and exc.reason:
         return exc.reason.lower().replace("_", " ")
     text = str(exc) or type(exc).__name__
     text = re.sub(r"^\[Errno -?\d+\]\s*", "", text)
     text = re.sub(r"^\[SSL: [A-Z_]+\]\s*", "", text)
-    text = " ".join(text.split())
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+    text = " ".join(text.split()).rstrip(".")
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,11 +8,13 @@ elements and a per-element scan of the model's members would dominate the time.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from typing import Any
 
 from lxml import etree
 
+from ovirtshell.api.errors import CommunicationError
 from ovirtshell.metadata.model import Model
 
 # Kinds of a member, as small ints so that the hot loop compares cheaply.
@@ -36,8 +38,8 @@ _PARSER = etree.XMLParser(
 )
 
 
-class CodecError(ValueError):
-    """The document is not well-formed XML (the client turns this into a CommunicationError)."""
+class CodecError(CommunicationError, ValueError):
+    """The engine sent something that is not well-formed XML: a malformed response (status 5)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,7 +137,7 @@ def _root(xml: XmlInput) -> Element:
         try:
             return etree.fromstring(bytes(xml), _PARSER)
         except etree.XMLSyntaxError as exc:
-            raise CodecError(f"not well-formed XML: {exc}") from None
+            raise CodecError(f"malformed response: not well-formed XML ({exc})") from None
     return xml
 
 
@@ -267,11 +269,20 @@ def decode_list(model: Model, type_name: str, xml: XmlInput) -> list[dict[str, A
     if root.tag == type_name and tables.decoder(type_name) is not None:
         # A single object where a collection was expected: still a list of one.
         return [_decode_struct(tables, type_name, root)]
-    return [
-        _decode_struct(tables, type_name, c)
-        for c in root
-        if isinstance(c.tag, str) and c.tag not in _SKIPPED
-    ]
+    # The result is millions of small acyclic dicts and strings; the cyclic collector would
+    # rescan the growing heap again and again (close to half the time for 10,000 VMs).
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return [
+            _decode_struct(tables, type_name, c)
+            for c in root
+            if isinstance(c.tag, str) and c.tag not in _SKIPPED
+        ]
+    finally:
+        if paused:
+            gc.enable()
 
 
 def decode_action(model: Model, xml: XmlInput) -> dict[str, Any]:
