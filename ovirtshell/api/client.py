@@ -189,7 +189,8 @@ class Client:
             timeout = httpx.Timeout(settings.timeout)
         else:
             timeout = httpx.Timeout(None, connect=DEFAULT_CONNECT_TIMEOUT)
-        verify: ssl.SSLContext | bool = True
+        # Plain http needs no trust store: loading one costs tens of milliseconds per start.
+        verify: ssl.SSLContext | bool = False
         if self.urls.origin.startswith("https:"):
             verify = _ssl_context(settings)
         self._http = httpx.Client(
