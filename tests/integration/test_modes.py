@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 
@@ -151,13 +152,16 @@ def test_demo_starts_and_stops_its_own_engine(tmp_path):
     for var in ("OVIRT_URL", "OVIRT_USERNAME", "OVIRT_PASSWORD", "OVIRT_CAFILE"):
         env.pop(var, None)
     proc = subprocess.run(
-        [sys.executable, "-m", "ovirtshell", "--demo", "-E", "list vms -o csv --fields name"],
+        [sys.executable, "-m", "ovirtshell", "--demo", "-E", "list vms -o csv --fields name; info -o json"],
         env=env, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines() == ["name", "vm0", "vm1", "vm2", "vm3", "vm4"]
-    leftover = subprocess.run(["pgrep", "-f", "ovirtshell.simulator --listen 127.0.0.1:0 --seed demo"], capture_output=True, text=True)
-    assert str(proc.returncode) and leftover.stdout.strip() == ""
+    lines = proc.stdout.splitlines()
+    assert lines[:6] == ["name", "vm0", "vm1", "vm2", "vm3", "vm4"]
+    url = json.loads("\n".join(lines[6:]))["url"]
+    port = int(url.split(":")[2].split("/")[0])
+    with socket.socket() as probe:  # the engine went away with the shell
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
 
 
 def test_model_is_cached_between_one_shot_runs(ovirt, sim, tmp_path):
