@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ovirtshell.commands.spec import CommandSpec
-from ovirtshell.language import Command, split_commands
+from ovirtshell.language import Command
+from ovirtshell.modes.batch import run_script
 from ovirtshell.result import Result
-from ovirtshell.status import CommandError, ExitStatus, UsageError
+from ovirtshell.status import CommandError, UsageError
 
 SPEC = CommandSpec(
     name="file",
@@ -37,17 +38,9 @@ def run(shell, command: Command) -> Result:
     if depth >= _MAX_DEPTH:
         raise CommandError(f"file: scripts nested more than {_MAX_DEPTH} deep")
     shell._file_depth = depth + 1
-    failed = ExitStatus.OK
     try:
-        for line in split_commands(text):
-            result = shell.execute(line)
-            if not result.ok:
-                failed = result.status
-                if not shell.settings.continue_on_error:
-                    break
-            if shell.exiting:
-                break
+        status = run_script(shell, text)
     finally:
         shell._file_depth = depth
     # The failing command already printed its error; only its status is passed on.
-    return Result(status=failed)
+    return Result(status=status)
