@@ -174,6 +174,9 @@ def analyse(text: str, specs: Mapping[str, CommandSpec] | None = None) -> Slot:
         elif pending is not None:
             options[-1] = (pending, token.value)
             pending = None
+        elif token.text == "-o":  # -o FORMAT works on every command, as --output FORMAT
+            options.append(("output", None))
+            pending = "output"
         else:
             args.append(token.value)
 
@@ -434,12 +437,15 @@ def _options(slot: Slot, context: Context) -> Iterable[Candidate]:
     if spec is not None:
         for doc in spec.options:
             add(doc.name, doc.help)
+    add("output", "output format for this command (also -o)")
     add("help", "this command's help")
     return out
 
 
 def _values(slot: Slot, context: Context) -> Iterable[Candidate]:
     option = slot.option
+    if option == "output":
+        return _words(context.settings.get("output", ()), slot, "format")
     parent = _PARENT.match(option)
     if parent and parent.group(2) == "name":
         others = tuple(p for p in parents_given(slot.options) if p[0] != parent.group(1))

@@ -72,6 +72,9 @@ class CommandLexer(Lexer):
             elif value_next:
                 value_next = False
                 yield token.start, String, token.text
+            elif token.text == "-o":  # -o FORMAT, on every command
+                value_next = True
+                yield token.start, Name.Attribute, token.text
             else:
                 position += 1
                 yield token.start, self._positional(verb, position, token), token.text

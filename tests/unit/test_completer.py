@@ -278,3 +278,11 @@ def test_long_name_lists_are_cut_with_a_common_prefix_entry(context, specs, inde
     assert last.display == f"… {1000 - MAX_SHOWN} more"
     assert last.text == "web"  # Tab can complete no further than every match allows
     assert [c.display for c in candidates(analyse("show vm web99", specs), context)][:3] == ["web99", "web990", "web991"]
+
+
+def test_output_format_on_any_command(context, specs):
+    assert complete(context, "list vms -o ") == ["text", "table", "json", "xml", "csv"]
+    assert complete(context, "show vm web1 --output j") == ["json"]
+    assert "--output" in complete(context, "show vm web1 --")
+    # -o and its value are not positional words: the object slot is still found
+    assert analyse("show vm -o json ", specs).kind == OBJECT
