@@ -129,7 +129,8 @@ class Shell:
             args = (command.verb, *command.args)
             options = tuple(o for o in command.options if o[0] != "help")
             return helper.run(self, Command("help", args, options, text=command.text))
-        if not module.SPEC.offline and not self.connected:
+        offline = module.SPEC.offline or getattr(module, "offline_for", lambda _: False)(command)
+        if not offline and not self.connected:
             raise CommandError(f'"{command.verb}" needs a connection: use connect first (see help connect)')
         return module.run(self, command)
 

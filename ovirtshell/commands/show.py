@@ -24,8 +24,13 @@ SPEC = CommandSpec(
 )
 
 
+def offline_for(command: Command) -> bool:
+    """`show settings` is the shell's own and works while disconnected."""
+    return command.args == ("settings",) and not command.options
+
+
 def run(shell, command: Command) -> Result:
-    if command.args == ("settings",) and not command.options:
+    if offline_for(command):
         from ovirtshell.commands import set as settings
 
         return settings.listing(shell)

@@ -46,7 +46,8 @@ class NameCache:
         key: Key = (type_name, tuple(parents))
         with self._lock:
             self._follow_connection()
-            if self._connection is None:
+            # With --debug every request is printed; background loads would print over the prompt.
+            if self._connection is None or self._shell.settings.debug:
                 return ()
             names = self._names.get(key)
             if names is None:

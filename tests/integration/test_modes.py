@@ -172,3 +172,11 @@ def test_model_is_cached_between_one_shot_runs(ovirt, sim, tmp_path):
     fetched = [r for r in sim.requests() if r["path"].endswith("model.json")]
     assert len(fetched) == 1  # only the cold run downloaded it
     assert list((tmp_path / "cache").glob("model-*.pickle"))
+
+
+def test_show_settings_works_offline(ovirt):
+    run = ovirt("-E", "set pager off; show settings -o json", connect=False)
+    assert run.status == ExitStatus.OK, run.err
+    first, rest = run.out.split("\n", 1)
+    assert first == "pager = off"
+    assert json.loads(rest)["pager"] == "off"
