@@ -312,6 +312,8 @@ def _types_for(context: Context, verb: str, slot: Slot) -> Iterable[Candidate]:
         names = index.type_names(name)
     except Exception:  # noqa: BLE001 - a verb without types (help console)
         return []
+    # Top-level types first (what is typed most), then those living only under a parent.
+    names = sorted(names, key=lambda n: (all(r.parent is not None for r in index.resources(n)), n))
     if name == "list":
         return (
             Candidate(_quoted(index.plural(n), slot.quote) + " ", index.plural(n), _places(index, n))

@@ -286,3 +286,9 @@ def test_output_format_on_any_command(context, specs):
     assert "--output" in complete(context, "show vm web1 --")
     # -o and its value are not positional words: the object slot is still found
     assert analyse("show vm -o json ", specs).kind == OBJECT
+
+
+def test_top_level_types_come_before_sub_collection_only_ones(context):
+    shown = complete(context, "list v")
+    assert shown.index("vms") < shown.index("virtualfunctionallowedlabels")
+    assert shown[:3] == ["vms", "vmpools", "vnicprofiles"]
