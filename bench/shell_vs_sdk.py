@@ -25,27 +25,21 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import queue
 import re
 import shlex
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
+from harness import start_simulator, stop, token, write_section
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "performance.md"
 HEADING = "## Shell against the SDK and curl"
 RUN_TIMEOUT = 120.0  # seconds, per timed process
-START_TIMEOUT = 120.0  # seconds, for the simulator to print its export lines
 LIST_TARGET = 0.5
 SHOW_TARGET = 1.0
 UNWANTED = ("prompt_toolkit", "pygments")
@@ -80,64 +74,6 @@ def script(name: str) -> str:
     if found is None:
         raise SystemExit(f"{name} is not installed")
     return found
-
-
-def start(vms: int) -> tuple[subprocess.Popen[str], dict[str, str], float]:
-    """Start ovirt-sim on a free port; return the process, its exports and startup seconds."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [script("ovirt-sim"), "--seed", f"scale:{vms}", "--listen", "127.0.0.1:0",
-         "--time-scale", "0"],
-        stdout=subprocess.PIPE, text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.put(line)
-
-    threading.Thread(target=pump, daemon=True).start()
-    exports: dict[str, str] = {}
-    deadline = time.monotonic() + START_TIMEOUT
-    try:
-        while not {"OVIRT_URL", "OVIRT_USERNAME", "OVIRT_PASSWORD"} <= exports.keys():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or proc.poll() is not None:
-                raise RuntimeError("ovirt-sim did not print its export lines")
-            try:
-                line = lines.get(timeout=min(remaining, 1.0))
-            except queue.Empty:
-                continue
-            match = re.match(r"export (\w+)=(.*)$", line.strip())
-            if match:
-                exports[match.group(1)] = match.group(2)
-    except BaseException:
-        stop(proc)
-        raise
-    return proc, exports, time.perf_counter() - t0
-
-
-def stop(proc: subprocess.Popen[str]) -> None:
-    """SIGTERM the simulator, then SIGKILL if it has not exited within 30 s."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
-
-
-def token(exports: Mapping[str, str]) -> str:
-    """A bearer token from the simulator's SSO endpoint."""
-    base = exports["OVIRT_URL"].rsplit("/ovirt-engine/api", 1)[0]
-    resp = httpx.post(f"{base}/ovirt-engine/sso/oauth/token", data={
-        "grant_type": "password", "scope": "ovirt-app-api",
-        "username": exports["OVIRT_USERNAME"], "password": exports["OVIRT_PASSWORD"]},
-        headers={"Accept": "application/json"})
-    resp.raise_for_status()
-    return str(resp.json()["access_token"])
 
 
 def shell_env(exports: Mapping[str, str], home: Path) -> dict[str, str]:
@@ -258,18 +194,6 @@ def overhead(clients: Mapping[str, list[float]]) -> float:
     return (med["ovirt-shell"] - med["curl"]) / (med["ovirtsdk4"] - med["curl"])
 
 
-def write_section(text: str) -> None:
-    """Replace (or append) this benchmark's section in docs/performance.md."""
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    old = DOC.read_text() if DOC.exists() else "# Performance\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: text, old)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    DOC.write_text(new)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--vms", type=int, default=1000)
@@ -278,7 +202,7 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="shell-vs-sdk-") as tmp:
         home = Path(tmp)
-        proc, exports, startup = start(args.vms)
+        proc, exports, startup = start_simulator(args.vms)
         try:
             env = shell_env(exports, home)
             cases = commands(exports, token(exports))
@@ -354,7 +278,7 @@ def main() -> int:
             f"{time.strftime('%Y-%m-%d')}; {args.repeat} rounds.\n\n"
             f"{table}\n{ratios}\n"
         )
-        write_section(section)
+        write_section(HEADING, section)
     return 0
 
 

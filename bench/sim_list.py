@@ -13,44 +13,16 @@ from __future__ import annotations
 
 import argparse
 import platform
-import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
+from harness import start_simulator, stop, token, write_section
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "performance.md"
 HEADING = "## Simulator: list 10,000 VMs"
-
-
-def start(vms: int) -> tuple[subprocess.Popen, str, float]:
-    """Start ovirt-sim on a free port; return the process, API URL and startup seconds."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ovirtshell.simulator", "--seed", f"scale:{vms}",
-         "--listen", "127.0.0.1:0", "--time-scale", "0"],
-        stdout=subprocess.PIPE, text=True,
-    )
-    assert proc.stdout is not None
-    url = proc.stdout.readline().strip().split("=", 1)[1]
-    for _ in range(2):
-        proc.stdout.readline()
-    return proc, url, time.perf_counter() - t0
-
-
-def token(url: str) -> str:
-    base = url.rsplit("/ovirt-engine/api", 1)[0]
-    resp = httpx.post(f"{base}/ovirt-engine/sso/oauth/token", data={
-        "grant_type": "password", "scope": "ovirt-app-api", "username": "admin@internal",
-        "password": "ovirt"}, headers={"Accept": "application/json"})
-    resp.raise_for_status()
-    return resp.json()["access_token"]
 
 
 def time_httpx(url: str, tok: str, repeat: int) -> tuple[list[float], int, int]:
@@ -81,32 +53,20 @@ def time_curl(url: str, tok: str, repeat: int) -> list[float]:
     return times
 
 
-def write_section(text: str) -> None:
-    """Replace (or append) this benchmark's section in docs/performance.md."""
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    old = DOC.read_text() if DOC.exists() else "# Performance\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: text, old)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    DOC.write_text(new)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--vms", type=int, default=10000)
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--no-write", action="store_true", help="only print the figures")
     args = ap.parse_args()
-    proc, url, startup = start(args.vms)
+    proc, exports, startup = start_simulator(args.vms)
+    url = exports["OVIRT_URL"]
     try:
-        tok = token(url)
+        tok = token(exports)
         py, count, size = time_httpx(url, tok, args.repeat)
         ref = time_curl(url, tok, args.repeat)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
+        stop(proc)
     mp, mc = statistics.median(py), statistics.median(ref)
     lines = [
         f"VMs listed: {count} ({size / 1e6:.1f} MB of XML), simulator startup {startup:.2f} s",
@@ -130,7 +90,7 @@ def main() -> int:
             f"| curl median (reference) | {mc * 1000:.0f} ms |\n"
             f"| ratio httpx / curl | {mp / mc:.2f} |\n\n"
         )
-        write_section(section)
+        write_section(HEADING, section)
     return 0
 
 
