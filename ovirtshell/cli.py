@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -59,6 +60,9 @@ def command_line(ctx: click.Context, **options: object) -> int:
 
 def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
     """Run the program; `env` replaces the real streams, terminal and directories (tests)."""
+    # Start-up allocates hundreds of thousands of long-lived objects (modules, the model index);
+    # the cyclic collector would rescan them many times. run() re-enables it once connected.
+    gc.disable()
     try:
         status = command_line.main(
             args=list(argv) if argv is not None else None, standalone_mode=False, obj=env
@@ -75,6 +79,8 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
         return int(exc.status)
     except KeyboardInterrupt:
         return int(ExitStatus.INTERRUPTED)
+    finally:
+        gc.enable()
     return int(status) if isinstance(status, int) else 0
 
 

@@ -71,6 +71,7 @@ def run(options: dict[str, Any], env: Environment | None = None) -> int:
         status = _connect_at_start(shell, interactive)
         if status is not None:
             return int(status)
+        _collect_from_now_on()
         if commands is not None:
             from ovirtshell.modes import oneshot
 
@@ -89,6 +90,14 @@ def run(options: dict[str, Any], env: Environment | None = None) -> int:
         shell.close()
         if demo is not None:
             demo.stop()
+
+
+def _collect_from_now_on() -> None:
+    """What start-up built lives as long as the process: keep it out of every collection."""
+    import gc
+
+    gc.freeze()
+    gc.enable()
 
 
 def _connect_at_start(shell, interactive: bool) -> ExitStatus | None:
