@@ -64,6 +64,3 @@ def demo_settings(values: dict[str, str]) -> dict[str, str]:
         "password": values["OVIRT_PASSWORD"],
         **({"ca_file": values["OVIRT_CAFILE"]} if values.get("OVIRT_CAFILE") else {}),
     }
-
-
-

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Callable
-from typing import TextIO
 
 from ovirtshell.commands import Registry
 from ovirtshell.config import Settings
@@ -208,9 +207,6 @@ class Shell:
 
     def debug_line(self, line: str) -> None:
         self.env.stderr.write(f"debug: {line}\n")
-
-    def write(self, text: str, stream: TextIO | None = None) -> None:
-        (stream or self.env.stdout).write(text)
 
     def close(self) -> None:
         """Log out; never raises at exit."""
