@@ -177,3 +177,34 @@ def query_params(params: dict[str, Any]) -> dict[str, str]:
             continue
         out[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return out
+
+
+def resolve_references(shell: Shell, t: Target, root_type: str) -> dict[str, Any]:
+    """The request body with direct references given by name (`--cluster-name Default`)
+    replaced by the object's id, so a name matching several objects is an error that lists
+    them (COMMAND_ERROR) rather than the engine's guess, and a missing one is NOT_FOUND."""
+    model = t.connection.index.model
+    root = model.types.get(root_type)
+    body = dict(t.request.body)
+    for spec in t.options.specs:
+        if spec.kind != "name" or spec.target != "body" or len(spec.path) != 2:
+            continue
+        ref_name, _ = spec.path
+        value = body.get(ref_name)
+        if not isinstance(value, dict) or set(value) != {"name"} or root is None:
+            continue
+        member = root.member(ref_name)
+        resource = _top_level(t.connection.index, member.type) if member else None
+        if resource is None or not resource.can_list:
+            continue  # no collection to look in: the engine resolves it
+        found = find(shell, resource, f"/{resource.segment}", str(value["name"]), by="name")
+        body[ref_name] = {"id": found.data["id"]}
+    return body
+
+
+def _top_level(index, item_type: str) -> Resource | None:
+    for name in index.all_names():
+        for resource in index.resources(name):
+            if resource.parent is None and resource.item_type == item_type:
+                return resource
+    return None

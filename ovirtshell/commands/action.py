@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.language import Command
-from ovirtshell.locate import find, parent_types, resolve_type, target
+from ovirtshell.locate import find, parent_types, resolve_references, resolve_type, target
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
 from ovirtshell.wait import follow_up, make_waiter
@@ -48,7 +48,7 @@ def run(shell, command: Command) -> Result:
     found = find(shell, t.resource, t.collection, t.args[0])
     waiter = make_waiter(shell, t.request.shell)
     model = connection.index.model
-    body = encode(model, "action", t.request.body, tag="action")
+    body = encode(model, "action", resolve_references(shell, t, "action"), tag="action")
     xml = connection.client.post(f"{found.path}/{method.name.replace('_', '')}", body)
     reply = decode_action(model, xml) if xml else {}
     label = f"{t.resource.name} {found.data.get('name') or found.data.get('id')}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.language import Command
-from ovirtshell.locate import query_params, target
+from ovirtshell.locate import query_params, resolve_references, target
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
 from ovirtshell.wait import follow_up, make_waiter
@@ -42,7 +42,7 @@ def run(shell, command: Command) -> Result:
         raise UsageError(f"{t.resource.name} objects cannot be created")
     waiter = make_waiter(shell, t.request.shell)
     model = t.connection.index.model
-    body = encode(model, t.resource.item_type, t.request.body)
+    body = encode(model, t.resource.item_type, resolve_references(shell, t, t.resource.item_type))
     xml = t.connection.client.post(t.collection, body, params=query_params(t.request.query))
     data = decode(model, t.resource.item_type, xml)
     shell.changed(t.resource.name)

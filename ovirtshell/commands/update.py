@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ovirtshell.commands.spec import CommandSpec
 from ovirtshell.language import Command
-from ovirtshell.locate import find, query_params, target
+from ovirtshell.locate import find, query_params, resolve_references, target
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
 
@@ -33,6 +33,6 @@ def run(shell, command: Command) -> Result:
         raise UsageError(f"nothing to update: give the fields to change (see help update {t.resource.name})")
     found = find(shell, t.resource, t.collection, t.args[0])
     model = t.connection.index.model
-    body = encode(model, t.resource.item_type, t.request.body)
+    body = encode(model, t.resource.item_type, resolve_references(shell, t, t.resource.item_type))
     xml = t.connection.client.put(found.path, body, params=query_params(t.request.query))
     return Result(data=decode(model, t.resource.item_type, xml), kind=t.resource.name, xml=xml)

@@ -146,3 +146,22 @@ def test_syntax_errors(ovirt, line, message):
     assert run.status == ExitStatus.SYNTAX_ERROR, (run.status, run.err)
     assert message in run.err
     assert len(run.err.strip().splitlines()) == 1
+
+
+def test_reference_by_ambiguous_name_lists_the_candidates(ovirt, sim, api):
+    other = next(t for t in api.templates_service().list() if t.name != "Blank")
+    sim.update("templates", other.id, name="Blank")  # two templates named Blank (e.g. two DCs)
+    try:
+        run = ovirt("-E", "create vm --name twin-tmpl --cluster-name Default --template-name Blank")
+    finally:
+        sim.update("templates", other.id, name=other.name)
+    assert run.status == ExitStatus.COMMAND_ERROR
+    assert "ambiguous" in run.err and other.id in run.err
+    assert "00000000-0000-0000-0000-000000000000" in run.err
+    assert api.vms_service().list(search="name=twin-tmpl") == []
+
+
+def test_reference_to_a_missing_object_is_not_found(ovirt):
+    run = ovirt("-E", "create vm --name orphan --cluster-name NoSuchCluster --template-name Blank")
+    assert run.status == ExitStatus.NOT_FOUND
+    assert run.err.strip() == "error: cluster 'NoSuchCluster' not found"
