@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ovirtshell.api.client import Client, ConnectionSettings, ca_fingerprint, fetch_ca_pem
+from ovirtshell.api.client import Client, ConnectionSettings
 from ovirtshell.api.codec import decode, decode_list
 from ovirtshell.api.errors import (
     AuthenticationError,
@@ -20,6 +20,7 @@ from ovirtshell.api.errors import (
     NotFoundError,
     RemoteError,
 )
+from ovirtshell.api.pki import ca_fingerprint, fetch_ca_pem
 from ovirtshell.metadata.model import Model
 from ovirtshell.status import ExitStatus
 

@@ -1,0 +1,56 @@
+"""Where the engine is and how to authenticate to it: `ConnectionSettings` and `EngineUrls`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ovirtshell.api.errors import CommunicationError
+
+
+def user_agent() -> str:
+    try:
+        from ovirtshell import __version__
+    except ImportError:  # pragma: no cover - the package always has a version
+        __version__ = "0"
+    return f"ovirt-shell/{__version__}"
+
+
+@dataclass
+class ConnectionSettings:
+    """How to reach and authenticate to one engine (the password is left out of the repr)."""
+
+    url: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    ca_file: str | None = None
+    insecure: bool = False
+    cert_file: str | None = None
+    key_file: str | None = None
+    timeout: float | None = None  # seconds, per request
+    filter: bool = False  # send "Filter: true" (non-admin users)
+    kerberos: bool = False
+    session_timeout: int | None = None  # minutes, sent as Session-TTL
+    headers: dict[str, str] = field(default_factory=dict)  # extra headers on every API request
+
+
+@dataclass(frozen=True)
+class EngineUrls:
+    """The URLs derived from the API URL: where SSO, apidoc and the PKI resource live."""
+
+    api: str  # https://engine/ovirt-engine/api
+    origin: str  # https://engine
+    api_path: str  # /ovirt-engine/api
+    engine: str  # https://engine/ovirt-engine
+
+    @classmethod
+    def parse(cls, url: str) -> EngineUrls:
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise CommunicationError(f"invalid engine URL {url!r}: expected https://ENGINE/ovirt-engine/api")
+        origin = f"{parts.scheme}://{parts.netloc}"
+        path = parts.path.rstrip("/") or "/ovirt-engine/api"
+        match = re.match(r"^(.*)/api(?:/v\d+)?$", path)
+        engine_path = match.group(1) if match else "/ovirt-engine"
+        return cls(api=origin + path, origin=origin, api_path=path, engine=origin + engine_path)
