@@ -21,7 +21,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .codec import parse_query_bool
-from .engine import API, Reply, Request, Simulator, clean_correlation
+from .engine import Simulator
+from .protocol import API, Reply, Request, clean_correlation
 
 log = logging.getLogger("ovirtsim")
 
