@@ -118,11 +118,11 @@ def type_page(index: Index, verb: str, name: str, spec: CommandSpec, parents: tu
     """USAGE, DESCRIPTION, ATTRIBUTE OPTIONS (grouped by top-level attribute), EXAMPLES, RETURN VALUES."""
     resource = index.resource(name, parents)
     options: OptionSet = index.options(verb, name, parents, action)
-    target = {"list": f"{resource.plural}", "create": name}.get(verb, f"{name} <id|name>")
+    target = {"list": resource.plural, "create": name}.get(verb, f"{name} <id|name>")
     head = f"{spec.name} {target}" + (f" {action}" if action else "")
     lines = ["USAGE", f"  {head} [options]"]
-    where = f"/{'/'.join(resource.parents)}" if resource.parents else ""
-    description = f"{spec.summary.capitalize()} ({name}{' under ' + ' > '.join(resource.parents) if where else ''})."
+    place = f"{name} under {' > '.join(resource.parents)}" if resource.parents else name
+    description = f"{spec.summary.capitalize()} ({place})."
     method_doc = _method_doc(index, resource, verb, action)
     if method_doc:
         description += " " + method_doc

@@ -6,6 +6,7 @@ Nothing here imports prompt_toolkit; the REPL is a front-end that calls `Shell.e
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import traceback
@@ -110,6 +111,8 @@ class Shell:
             result = Result(ExitStatus.UNKNOWN_ERROR, error=f"unexpected error: {type(exc).__name__}: {exc}")
         try:
             self.emit(result, command)
+        except BrokenPipeError:  # `ovirt-shell -E … | head`: the reader has all it wants
+            self._reader_gone()
         except KeyboardInterrupt:
             result = Result(ExitStatus.INTERRUPTED, error="interrupted")
             self.emit(result, None)
@@ -174,6 +177,16 @@ class Shell:
             self._write_file(redirect, text)
         else:
             self._pipe(pipe, text)
+
+    def _reader_gone(self) -> None:
+        """Stop quietly: nothing more can be written, and Python's final flush must not fail."""
+        self.exiting = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.env.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
 
     def _page(self, text: str) -> None:
         from ovirtshell.output.pager import page

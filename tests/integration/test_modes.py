@@ -180,3 +180,24 @@ def test_show_settings_works_offline(ovirt):
     first, rest = run.out.split("\n", 1)
     assert first == "pager = off"
     assert json.loads(rest)["pager"] == "off"
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    """`ovirt-shell -E … | head -1`: no traceback, no error status, the script stops."""
+    from ovirtshell.simulator.testing import run_simulator
+
+    with run_simulator(seed="scale:300") as big:
+        env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+               "OVIRT_URL": big.url, "OVIRT_USERNAME": big.username, "OVIRT_PASSWORD": big.password}
+        shell = subprocess.Popen(
+            [sys.executable, "-m", "ovirtshell", "-E", "list vms --show-all; !touch reached"],
+            env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        first = shell.stdout.readline()
+        shell.stdout.close()  # the reader goes away with most of the output unread
+        err = shell.stderr.read().decode()
+        status = shell.wait(timeout=120)
+    assert first == b"\n"
+    assert status == ExitStatus.OK, err
+    assert err == ""
+    assert not (tmp_path / "reached").exists()
