@@ -117,9 +117,10 @@ def _describe(option) -> str:
 def type_page(index: Index, verb: str, name: str, spec: CommandSpec, parents: tuple[str, ...] = (), action: str | None = None) -> str:
     """USAGE, DESCRIPTION, ATTRIBUTE OPTIONS (grouped by top-level attribute), EXAMPLES, RETURN VALUES."""
     resource = index.resource(name, parents)
-    options: OptionSet = index.options(verb, name, parents, action)
+    choosing = verb == "action" and action is None  # `help action vm`: which actions there are
+    options: OptionSet | None = None if choosing else index.options(verb, name, parents, action)
     target = {"list": resource.plural, "create": name}.get(verb, f"{name} <id|name>")
-    head = f"{spec.name} {target}" + (f" {action}" if action else "")
+    head = f"{spec.name} {target}" + (f" {action}" if action else " <action>" if choosing else "")
     lines = ["USAGE", f"  {head} [options]"]
     place = f"{name} under {' > '.join(resource.parents)}" if resource.parents else name
     description = f"{spec.summary.capitalize()} ({place})."
@@ -130,15 +131,46 @@ def type_page(index: Index, verb: str, name: str, spec: CommandSpec, parents: tu
     if type_doc is not None and type_doc.doc:
         description += " " + type_doc.doc.strip().splitlines()[0]
     lines += _section("DESCRIPTION", _wrap(description))
-    lines += _section("ATTRIBUTE OPTIONS", _grouped(options))
-    if verb == "action" and action is None:
+    if options is not None:
+        lines += _section("ATTRIBUTE OPTIONS", _grouped(options))
+    else:
         lines += _section("ACTIONS", _wrap(", ".join(index.actions(name, parents))))
-    if spec.examples:
-        mine = [e for e in spec.examples if f" {name} " in f" {e} " or f" {resource.plural} " in f" {e} "]
-        if mine:
-            lines += _section("EXAMPLES", [f"  {e}" for e in mine])
+        lines += _wrap(f"help action {name} <action> shows an action's options.")
+    mine = [e for e in spec.examples if _fits(e, name, resource, action)]
+    examples = mine or [_example(verb, name, resource, options, action, index)]
+    lines += _section("EXAMPLES", [f"  {e}" for e in examples])
     lines += _section("RETURN VALUES", return_values())
     return "\n".join(lines) + "\n"
+
+
+def _fits(example: str, name: str, resource, action: str | None) -> bool:
+    """A spec example is about this type, in this place (parents), for this action."""
+    words = f" {example} "
+    if f" {name} " not in words and f" {resource.plural} " not in words:
+        return False
+    if action is not None and f" {action} " not in words:
+        return False
+    wanted = {f"--parent-{p}-" for p in resource.parents}
+    given = {w[: w.index("-", len("--parent-")) + 1] for w in example.split() if w.startswith("--parent-")}
+    return wanted == given
+
+
+def _example(verb: str, name: str, resource, options: OptionSet | None, action: str | None, index: Index) -> str:
+    """A command line built from the type's own options, for types no spec example covers."""
+    parents = " ".join(f"--parent-{p}-name {p.upper()}" for p in resource.parents)
+    if verb == "list":
+        line = f"list {resource.plural}"
+    elif verb == "create":
+        fields = [f"--{o} {o.upper()}" for o in ("name", "description") if options and options.get(o)]
+        line = " ".join(["create", name, *fields[:1]])
+    elif verb == "update":
+        field = next((f"--{o} {o.upper()}" for o in ("description", "comment", "name") if options and options.get(o)), "")
+        line = f"update {name} NAME {field}".rstrip()
+    elif verb == "action":
+        line = f"action {name} NAME {action or (index.actions(name, resource.parents) or ['ACTION'])[0]}"
+    else:
+        line = f"{verb} {name} NAME"
+    return f"{line} {parents}".rstrip()
 
 
 def _method_doc(index: Index, resource, verb: str, action: str | None) -> str:

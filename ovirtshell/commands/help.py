@@ -49,7 +49,12 @@ def run(shell, command: Command) -> Result:
         candidate = words[-1] if words else None  # help action vm migrate, or help action vm web1 migrate
         if candidate is not None:
             resource = index.resource(name, parent_types(command))
-            action = index.action_method(resource, candidate).name
+            try:
+                action = index.action_method(resource, candidate).name
+            except UsageError:
+                if len(words) > 1:
+                    raise
+                action = None  # help action vm web1: the object, not an action
     page = helptext.type_page(index, verb, name, spec, tuple(parent_types(command)), action)
     return Result(message=page.rstrip("\n"))
 

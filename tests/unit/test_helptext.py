@@ -44,13 +44,15 @@ def test_every_type_verb_and_action_page_builds(registry, index):
                     continue
                 parents = resource.parents
                 if verb == "action":
+                    listing = helptext.type_page(index, verb, name, spec, parents)
+                    assert "ACTIONS" in listing and resource.actions[0] in listing
                     for action in resource.actions:
                         page = helptext.type_page(index, verb, name, spec, parents, action)
                         assert f"action {name} <id|name> {action}" in page
                         pages += 1
                     continue
                 page = helptext.type_page(index, verb, name, spec, parents)
-                assert "ATTRIBUTE OPTIONS" in page
+                assert "ATTRIBUTE OPTIONS" in page and "EXAMPLES" in page
                 for parent in parents:
                     assert f"--parent-{parent}-name|identifier" in page
                 pages += 1
