@@ -26,7 +26,7 @@ _ovirt_shell_completion() {
         if [[ $cur == -* ]]; then
             mapfile -t COMPREPLY < <(compgen -W "-l --url -u --username --password-file -A --ca-file -I --insecure -K --key-file -C --cert-file -F --filter -T --timeout -S --session-timeout -c --connect -f --file -E --execute-command -e --extended-prompt -d --debug --kerberos -o --output --profile --demo --continue-on-error --no-color --version -h --help" -- "$cur")
         else
-            mapfile -t COMPREPLY < <(compgen -W "action add clear connect console create delete disconnect echo exit file help history info list ping quit refresh remove set shell show status summary update" -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W "action add ca clear connect console create delete disconnect echo exit file help history info list ping quit refresh remove set shell show status summary update" -- "$cur")
         fi
         return 0
     fi
@@ -38,6 +38,11 @@ _ovirt_shell_completion() {
                 --timeout) :; return 0 ;;
             esac
             options="--wait --timeout" ;;
+        'ca')
+            case $prev in
+                --url) :; return 0 ;;
+            esac
+            options="--url" ;;
         'connect')
             case $prev in
                 --url|--username|--user|--timeout|--session-timeout|--profile) :; return 0 ;;

@@ -98,7 +98,8 @@ class Transport:
         if verify is not None or "CERTIFICATE_VERIFY_FAILED" in str(exc):
             why = f" ({reason(verify)})" if verify is not None else ""
             return CommunicationError(
-                f"TLS certificate verification failed for {api}{why}: use --ca-file or --insecure"
+                f"TLS certificate verification failed for {api}{why}: use --ca-file "
+                f"(the ca command fetches the engine CA and shows its fingerprint) or --insecure"
             )
         tls = find_cause(exc, ssl.SSLError)
         if tls is not None:

@@ -10,6 +10,7 @@ from ovirtshell.commands.spec import CommandSpec
 # Module names in the order help lists them.
 MODULES = (
     "action",
+    "ca",
     "clear",
     "connect",
     "console",
