@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ovirtshell.status import ShellError, Timeout
+from ovirtshell.status import ExitStatus, ShellError, Timeout
 
 # Status values (from the engine's status enums) that mean "still changing".
 TRANSITIONAL = frozenset(
@@ -74,8 +74,6 @@ class Waiter:
 
     def job(self, read: Callable[[], dict[str, Any]], what: str) -> None:
         """Until the job ends; a failed job is a REMOTE_ERROR."""
-        from ovirtshell.status import ExitStatus
-
         while True:
             job = read()
             state = status_of(job) or "unknown"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ovirtshell.commands.spec import CommandSpec
+from ovirtshell.commands.spec import CommandSpec, reject_arguments
 from ovirtshell.language import Command
 from ovirtshell.result import Result
 
@@ -17,6 +17,7 @@ SPEC = CommandSpec(
 
 
 def run(shell, command: Command) -> Result:
+    reject_arguments(command)
     if shell.env.stdout_isatty:
         shell.env.stdout.write("\x1b[H\x1b[2J")
         shell.env.stdout.flush()

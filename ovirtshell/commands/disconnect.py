@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ovirtshell.commands.spec import CommandSpec
+from ovirtshell.commands.spec import CommandSpec, reject_arguments
 from ovirtshell.language import Command
 from ovirtshell.result import Result
-from ovirtshell.status import CommandError, UsageError
+from ovirtshell.status import CommandError
 
 SPEC = CommandSpec(
     name="disconnect",
@@ -18,8 +18,7 @@ SPEC = CommandSpec(
 
 
 def run(shell, command: Command) -> Result:
-    if command.args or command.options:
-        raise UsageError("disconnect takes no arguments")
+    reject_arguments(command)
     if not shell.connected:
         raise CommandError("not connected")
     url = shell.connection.url

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ovirtshell.commands.spec import CommandSpec
+from ovirtshell.commands.spec import CommandSpec, reject_arguments
 from ovirtshell.language import Command
 from ovirtshell.result import Result
 
@@ -18,5 +18,6 @@ SPEC = CommandSpec(
 
 
 def run(shell, command: Command) -> Result:
+    reject_arguments(command)
     shell.exiting = True
     return Result()

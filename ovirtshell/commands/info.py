@@ -5,10 +5,9 @@ from __future__ import annotations
 import platform
 
 from ovirtshell import __version__
-from ovirtshell.commands.spec import CommandSpec
+from ovirtshell.commands.spec import CommandSpec, reject_arguments
 from ovirtshell.language import Command
 from ovirtshell.result import Result
-from ovirtshell.status import UsageError
 
 SPEC = CommandSpec(
     name="info",
@@ -21,8 +20,7 @@ SPEC = CommandSpec(
 
 
 def run(shell, command: Command) -> Result:
-    if command.args or command.options:
-        raise UsageError("info takes no arguments")
+    reject_arguments(command)
     data: dict[str, object] = {"shell_version": __version__, "python_version": platform.python_version()}
     connection = shell.connection
     if connection is not None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 
-from ovirtshell.commands.spec import CommandSpec
+from ovirtshell.commands.spec import CommandSpec, reject_arguments
 from ovirtshell.language import Command
 from ovirtshell.result import Result
-from ovirtshell.status import UsageError
 
 SPEC = CommandSpec(
     name="ping",
@@ -19,8 +18,7 @@ SPEC = CommandSpec(
 
 
 def run(shell, command: Command) -> Result:
-    if command.args or command.options:
-        raise UsageError("ping takes no arguments")
+    reject_arguments(command)
     connection = shell.require_connection()
     start = time.monotonic()
     connection.client.api_root()

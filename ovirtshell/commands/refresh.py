@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ovirtshell.commands.spec import CommandSpec
+from ovirtshell.commands.spec import CommandSpec, reject_arguments
 from ovirtshell.language import Command
 from ovirtshell.result import Result
 
@@ -16,5 +16,6 @@ SPEC = CommandSpec(
 
 
 def run(shell, command: Command) -> Result:
+    reject_arguments(command)
     shell.changed("*")
     return Result(message="completion names will be reloaded")

@@ -41,3 +41,11 @@ class CommandSpec:
             if o.name == name:
                 return o
         return None
+
+
+def reject_arguments(command) -> None:
+    """For commands that take nothing: a stray word or option is an error, never ignored."""
+    from ovirtshell.status import UsageError
+
+    if command.args or command.options:
+        raise UsageError(f"{command.verb} takes no arguments")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ovirtshell.commands.spec import CommandSpec
+from ovirtshell.commands.spec import CommandSpec, reject_arguments
 from ovirtshell.language import Command
 from ovirtshell.result import Result
-from ovirtshell.status import UsageError
 
 SPEC = CommandSpec(
     name="status",
@@ -18,8 +17,7 @@ SPEC = CommandSpec(
 
 
 def run(shell, command: Command) -> Result:
-    if command.args or command.options:
-        raise UsageError("status takes no arguments")
+    reject_arguments(command)
     last = shell.last_status
     if last is None:
         return Result(message="last command status: N/A")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ovirtshell.commands.spec import CommandSpec
+from ovirtshell.commands.spec import CommandSpec, reject_arguments
 from ovirtshell.language import Command
 from ovirtshell.result import Result
-from ovirtshell.status import UsageError
 
 SPEC = CommandSpec(
     name="summary",
@@ -16,8 +15,7 @@ SPEC = CommandSpec(
 
 
 def run(shell, command: Command) -> Result:
-    if command.args or command.options:
-        raise UsageError("summary takes no arguments")
+    reject_arguments(command)
     from lxml import etree
 
     from ovirtshell.api.codec import decode

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from ovirtshell.status import ExitStatus
 
 
@@ -145,3 +147,11 @@ def test_ctrl_c_is_interrupted(sim, tmp_path):
     assert proc.returncode == ExitStatus.INTERRUPTED, err
     assert "Traceback" not in err
     assert "vm0" not in out  # the script stopped at the interrupted command
+
+
+@pytest.mark.parametrize("verb", ["clear", "disconnect", "exit", "info", "ping", "refresh", "status", "summary"])
+def test_commands_without_arguments_refuse_them(ovirt, verb):
+    run = ovirt("-E", f"{verb} now; echo not-reached")
+    assert run.status == ExitStatus.SYNTAX_ERROR
+    assert run.err.strip() == f"error: {verb} takes no arguments"
+    assert "not-reached" not in run.out
