@@ -68,6 +68,7 @@ def open_connection(
             cert_file=settings.cert_file,
             key_file=settings.key_file,
             timeout=settings.timeout,
+            max_response=settings.max_response_size,
             filter=settings.filter,
             kerberos=settings.kerberos,
             session_timeout=settings.session_timeout,

@@ -28,7 +28,8 @@ class ConnectionSettings:
     insecure: bool = False
     cert_file: str | None = None
     key_file: str | None = None
-    timeout: float | None = None  # seconds, per request
+    timeout: float | None = None  # seconds for one whole request (default transport.DEFAULT_TIMEOUT)
+    max_response: int | None = None  # bytes of one decoded answer (default body.DEFAULT_MAX_RESPONSE)
     filter: bool = False  # send "Filter: true" (non-admin users)
     kerberos: bool = False
     session_timeout: int | None = None  # minutes, sent as Session-TTL
