@@ -80,12 +80,16 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.UsageError as exc:
-        (env.stderr if env else sys.stderr).write(f"error: {exc.format_message()} (see ovirt-shell --help)\n")
+        from ovirtshell.output.escape import line
+
+        err.write(f"error: {line(exc.format_message())} (see ovirt-shell --help)\n")
         return int(ExitStatus.SYNTAX_ERROR)
     except click.Abort:
         return int(ExitStatus.INTERRUPTED)
     except ShellError as exc:
-        (env.stderr if env else sys.stderr).write(f"error: {exc}\n")
+        from ovirtshell.output.escape import line
+
+        err.write(f"error: {line(str(exc))}\n")
         return int(exc.status)
     except KeyboardInterrupt:
         return int(ExitStatus.INTERRUPTED)

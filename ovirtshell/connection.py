@@ -38,9 +38,8 @@ def open_connection(
     ask_password: Callable[[], str] | None = None,
 ) -> Connection:
     """Log in, read the engine's version, and load its model from the cache or the engine."""
-    from lxml import etree
-
     from ovirtshell.api.client import Client, ConnectionSettings
+    from ovirtshell.api.codec import CodecError, parse_document
     from ovirtshell.metadata.loader import load_model
 
     if not settings.url:
@@ -77,7 +76,9 @@ def open_connection(
     )
     try:
         client.login()
-        root = etree.fromstring(client.api_root())
+        root = parse_document(client.api_root())
+        if root.tag != "api":
+            raise CodecError(f"malformed response from {settings.url}: the API root is <{root.tag}>, not <api>")
         product = root.findtext("product_info/name") or "oVirt Engine"
         version = root.findtext("product_info/version/full_version") or ".".join(
             root.findtext(f"product_info/version/{part}") or "0" for part in ("major", "minor", "build")

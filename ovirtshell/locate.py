@@ -103,6 +103,13 @@ def collection_path(shell: Shell, resource: Resource, parents: dict[str, tuple[s
     return f"{path}/{resource.segment}"
 
 
+def segment(value: str) -> str:
+    """An identifier as one URL path segment: `../tags/1` can never leave its collection."""
+    from urllib.parse import quote
+
+    return quote(value, safe="") if value not in (".", "..") else value.replace(".", "%2E")
+
+
 @dataclass
 class Found:
     path: str  # below the API root, e.g. "/vms/123"
@@ -131,7 +138,7 @@ def _by_id(shell: Shell, resource: Resource, collection: str, value: str) -> Fou
     from ovirtshell.api.errors import NotFoundError
 
     connection = shell.require_connection()
-    path = f"{collection}/{value}"
+    path = f"{collection}/{segment(value)}"
     try:
         xml = connection.client.get(path)
     except NotFoundError:
@@ -155,7 +162,7 @@ def _by_name(shell: Shell, resource: Resource, collection: str, value: str) -> F
         listed = ", ".join(f"{m.get('name')} ({m.get('id')})" for m in matches)
         raise CommandError(f"{resource.name} name {value!r} is ambiguous: {listed}; use the id")
     item = matches[0]
-    return Found(f"{collection}/{item['id']}", item, _element_xml(xml, str(item["id"])))
+    return Found(f"{collection}/{segment(str(item['id']))}", item, _element_xml(xml, str(item["id"])))
 
 
 def _element_xml(collection_xml: bytes, object_id: str) -> bytes:

@@ -196,7 +196,10 @@ def _connect_at_start(shell, interactive: bool) -> ExitStatus | None:
     try:
         connection = shell.connect()
     except ShellError as exc:
-        shell.env.stderr.write(f"error: {exc}\n")
+        from ovirtshell.output.render import render_error
+        from ovirtshell.shell import error_details
+
+        render_error(exc.status, str(exc), settings.output, shell.env.stderr, details=error_details(exc))
         shell.last_status = exc.status
         return None if interactive else exc.status
     if interactive:

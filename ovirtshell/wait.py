@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ovirtshell.status import ExitStatus, ShellError, Timeout
+from ovirtshell.status import ExitStatus, ShellError, Timeout, UsageError
 
 # Status values (from the engine's status enums) that mean "still changing".
 TRANSITIONAL = frozenset(
@@ -42,6 +42,7 @@ TRANSITIONAL = frozenset(
 )
 
 DEFAULT_TIMEOUT = 600.0
+MAX_WAIT = 31 * 24 * 3600  # a month: beyond it the clock arithmetic means nothing
 
 
 def status_of(data: dict[str, Any]) -> str | None:
@@ -99,9 +100,13 @@ class Waiter:
 
 def make_waiter(shell, options: dict[str, Any]) -> Waiter | None:
     """A Waiter when --wait was given; --timeout (seconds) bounds it."""
-    if not options.get("wait"):
-        return None
     timeout = options.get("timeout")
+    if not options.get("wait"):
+        if timeout is not None:
+            raise UsageError("--timeout bounds --wait: give --wait too (or leave --timeout out)")
+        return None
+    if timeout is not None and not 0 < float(timeout) <= MAX_WAIT:
+        raise UsageError(f"--timeout must be a number of seconds from 1 to {MAX_WAIT}, not {timeout}")
     seconds = DEFAULT_TIMEOUT if timeout is None else float(timeout)
     progress = None
     if shell.env.stdout_isatty and shell.settings.output == "text":

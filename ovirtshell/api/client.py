@@ -17,9 +17,11 @@ from urllib.parse import urlsplit
 import httpx
 
 from ovirtshell.api.auth import Authentication
+from ovirtshell.api.body import ResponseTooLarge
 from ovirtshell.api.errors import (
     AuthenticationError,
     CommunicationError,
+    DeadlineError,
     NotFoundError,
     RemoteError,
 )
@@ -206,6 +208,8 @@ class Client(Authentication):
             response = self._transport.send("GET", url, headers={"Accept": "application/json"}, log_body=False)
             if response.status_code == 200 and response.content.lstrip()[:1] == b"{":
                 return response.content
+        except (DeadlineError, ResponseTooLarge):
+            raise  # trying the other path would only double the wait
         except CommunicationError:
             pass  # the API path below reports the problem if it persists
         try:

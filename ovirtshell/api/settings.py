@@ -47,10 +47,15 @@ class EngineUrls:
 
     @classmethod
     def parse(cls, url: str) -> EngineUrls:
-        parts = urlsplit(url.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise CommunicationError(f"invalid engine URL {url!r}: expected https://ENGINE/ovirt-engine/api")
-        origin = f"{parts.scheme}://{parts.netloc}"
+        try:
+            parts = urlsplit(url.strip())
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError as exc:
+            raise CommunicationError(f"invalid engine URL: {exc}") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CommunicationError("invalid engine URL: expected https://ENGINE/ovirt-engine/api")
+        netloc = parts.netloc.rpartition("@")[2]  # user:password@ never reaches a message
+        origin = f"{parts.scheme}://{netloc}"
         path = parts.path.rstrip("/") or "/ovirt-engine/api"
         match = re.match(r"^(.*)/api(?:/v\d+)?$", path)
         engine_path = match.group(1) if match else "/ovirt-engine"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ovirtshell.status import UsageError
@@ -22,6 +22,8 @@ FALSE = frozenset({"false", "no", "n", "off", "0"})
 
 # Size units are binary whatever their spelling: oVirt's own UI writes "MB" for MiB.
 _UNITS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5, "e": 6}
+#: Longer integers are refused (Python's own int/str conversion limit is 4300 digits).
+MAX_DIGITS = 4000
 _SIZE = re.compile(r"^([+-]?)(\d+(?:\.\d+)?|\.\d+)\s*(?:([kmgtpe])(?:i?b)?|(b))?$", re.IGNORECASE)
 
 
@@ -155,11 +157,11 @@ def parse_size(option: str, text: str) -> int:
     sign, digits, prefix, plain_b = match.groups()
     if prefix is None and plain_b is None and "." in digits:
         raise UsageError(f"invalid value {text!r} for --{option}: expected an integer")
-    try:
-        amount = Decimal(digits) * (1024 ** _UNITS[(prefix or "").lower()])
-    except InvalidOperation as exc:  # pragma: no cover - the regex only lets numbers through
-        raise UsageError(f"invalid value {text!r} for --{option}: expected an integer") from exc
-    if amount != amount.to_integral_value():
+    if len(digits) > MAX_DIGITS:
+        raise UsageError(f"invalid value for --{option}: an integer of {len(digits)} digits (at most {MAX_DIGITS})")
+    # Exact arithmetic: a Decimal would round anything past 28 digits without a word.
+    amount = Fraction(digits) * (1024 ** _UNITS[(prefix or "").lower()])
+    if amount.denominator != 1:
         raise UsageError(f"invalid value {text!r} for --{option}: not a whole number of bytes")
     return -int(amount) if sign == "-" else int(amount)
 
