@@ -120,7 +120,9 @@ class Transport:
             request = self._http.build_request(
                 method, url, params=params, content=content, data=data, headers=headers
             )
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        except httpx.InvalidURL as exc:  # the engine URL was checked: the rest came from the user
+            raise UsageError(f"a name or value on the command line cannot be sent: {exc}") from None
+        except httpx.UnsupportedProtocol as exc:
             raise CommunicationError(f"invalid URL {url!r}: {exc}") from None
         length = len(str(request.url))
         if length > MAX_URL:

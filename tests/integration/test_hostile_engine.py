@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from fakeengine import API_ROOT, compressed, fake_engine, gzip_bomb, reply, stall, trickle
 from ovirtshell.cli import main
 from ovirtshell.status import ExitStatus
+
+from fakeengine import API_ROOT, compressed, fake_engine, gzip_bomb, reply, stall, trickle
 from support import Run, make_env
 
 ROOT = "GET /ovirt-engine/api"
