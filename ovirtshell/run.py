@@ -203,7 +203,9 @@ def _connect_at_start(shell, interactive: bool) -> ExitStatus | None:
         shell.last_status = exc.status
         return None if interactive else exc.status
     if interactive:
-        shell.env.stdout.write(f"connected to {connection.product} {connection.version} at {connection.url}\n")
+        from ovirtshell.output.escape import line
+
+        shell.env.stdout.write(line(f"connected to {connection.product} {connection.version} at {connection.url}") + "\n")
     return None
 
 
