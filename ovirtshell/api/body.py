@@ -47,6 +47,7 @@ def decoded(raw: Iterable[bytes], encoding: str, cap: int, where: str) -> Iterat
     """The decoded body in chunks; ResponseTooLarge as soon as it would pass `cap` bytes."""
     inflate = _decompressor(encoding, where)
     total = 0
+    received = False
 
     def count(piece: bytes) -> bytes:
         nonlocal total
@@ -64,6 +65,7 @@ def decoded(raw: Iterable[bytes], encoding: str, cap: int, where: str) -> Iterat
                 yield count(chunk)
             continue
         data = chunk
+        received = received or bool(chunk)
         while data:
             try:
                 out = inflate.decompress(data, min(cap - total + 1, _CHUNK * 16))
@@ -74,5 +76,5 @@ def decoded(raw: Iterable[bytes], encoding: str, cap: int, where: str) -> Iterat
             data = inflate.unconsumed_tail
             if inflate.eof:
                 break
-    if inflate is not None and total and not inflate.eof:
+    if inflate is not None and received and not inflate.eof:
         raise CommunicationError(f"malformed response from {where}: the compressed body is truncated")

@@ -64,6 +64,10 @@ class Client(Authentication):
     def url(self, path: str) -> str:
         """The full URL of an API path ("/vms/1", "vms/1") or an engine href ("/ovirt-engine/api/vms/1")."""
         if path.startswith(("http://", "https://")):
+            origin = self.urls.origin
+            if path != origin and not path.startswith(origin + "/"):
+                # An href naming another host must not receive this session's token.
+                raise CommunicationError(f"the engine pointed to another host: {path.split('?')[0]}")
             return path
         api_path = self.urls.api_path
         if path == api_path or path.startswith(api_path + "/") or path.startswith(api_path + "?"):
