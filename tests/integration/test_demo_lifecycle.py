@@ -67,3 +67,29 @@ def test_the_demo_engine_ends_with_the_shell(tmp_path: Path, how: str):
         assert time.monotonic() < deadline, f"the demo engine {engine} outlived the shell ({how})"
         time.sleep(0.05)
     assert b"Traceback" not in proc.stderr.read()
+
+
+@pytest.mark.parametrize("how", ["ctrl-d", "SIGHUP"])
+def test_the_interactive_demo_engine_ends_with_the_terminal(tmp_path: Path, how: str):
+    """The REPL on a real terminal: Ctrl-D, or the terminal closing (SIGHUP)."""
+    import pexpect
+
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "TERM": "xterm",
+           "PROMPT_TOOLKIT_NO_CPR": "1", "PAGER": "cat"}
+    for var in ("OVIRT_URL", "OVIRT_USERNAME", "OVIRT_PASSWORD", "OVIRT_CAFILE"):
+        env.pop(var, None)
+    child = pexpect.spawn(sys.executable, ["-m", "ovirtshell", "--demo"], env=env, timeout=60, dimensions=(24, 100))
+    child.expect(r"connected.{0,20}\).{0,20}\]#")
+    engines = _children(child.pid)
+    assert engines
+    if how == "ctrl-d":
+        child.sendcontrol("d")
+        child.expect(pexpect.EOF)
+    else:
+        child.kill(signal.SIGHUP)
+        child.expect(pexpect.EOF)
+    child.close()
+    deadline = time.monotonic() + 20
+    while not all(_gone(pid) for pid in engines):
+        assert time.monotonic() < deadline, f"the demo engine outlived the terminal ({how})"
+        time.sleep(0.05)
