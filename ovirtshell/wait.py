@@ -118,6 +118,20 @@ def make_waiter(shell, options: dict[str, Any]) -> Waiter | None:
 
 def follow_up(shell, target, path: str, reply: dict[str, Any], what: str, waiter: Waiter, *, removed: bool = False) -> dict[str, Any] | None:
     """Wait for the job named in `reply`, then for the object at `path` to settle or disappear."""
+    from ovirtshell.api.deadline import deadline
+    from ovirtshell.api.errors import DeadlineError
+
+    try:
+        # The command's deadline also bounds each request made while waiting.
+        with deadline(max(waiter._deadline - waiter.clock(), 0.0)):
+            return _follow(shell, target, path, reply, what, waiter, removed=removed)
+    except DeadlineError:
+        if waiter.clock() < waiter._deadline:
+            raise
+        raise Timeout(f"timed out after {waiter.timeout:g} s waiting for {what}") from None
+
+
+def _follow(shell, target, path: str, reply: dict[str, Any], what: str, waiter: Waiter, *, removed: bool) -> dict[str, Any] | None:
     from ovirtshell.api.codec import decode
     from ovirtshell.api.errors import NotFoundError
 

@@ -344,3 +344,14 @@ def test_ca_does_not_connect_first(ovirt, tmp_path: Path):
         again = ovirt("-E", "ca", environ=environ, connect=False)
         assert again.status == ExitStatus.OK and "SHA-256 fingerprint" in again.out
     assert target.read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+
+
+def test_the_wait_deadline_also_bounds_the_requests_made_while_waiting(ovirt, sim):
+    """A poll that hangs past --timeout ends the wait at its deadline (TIMEOUT), not later."""
+    sim.inject_fault(method="GET", path_regex=r"/(jobs|vms)/[0-9a-f-]{36}$", status=None, delay=3.0, count=None)
+    try:
+        run = ovirt("-E", "action vm vm2 start --wait --timeout 1")
+    finally:
+        sim.clear_faults()
+    assert run.status == ExitStatus.TIMEOUT, run.err
+    assert "timed out after 1 s" in one_line(run.err)
