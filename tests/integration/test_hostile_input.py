@@ -355,3 +355,12 @@ def test_the_wait_deadline_also_bounds_the_requests_made_while_waiting(ovirt, si
         sim.clear_faults()
     assert run.status == ExitStatus.TIMEOUT, run.err
     assert "timed out after 1 s" in one_line(run.err)
+
+
+def test_the_file_command_names_file_and_line_and_survives_bad_bytes(ovirt, tmp_path: Path):
+    inner = tmp_path / "inner.ovirt"
+    inner.write_bytes(b"echo in\nshow vm \xff\n")
+    run = ovirt("-E", f"file {inner}")
+    assert run.status == ExitStatus.SYNTAX_ERROR
+    assert run.out.splitlines() == ["in"]
+    assert f"{inner}:2:" in one_line(run.err)
