@@ -122,8 +122,9 @@ def follow_up(shell, target, path: str, reply: dict[str, Any], what: str, waiter
     from ovirtshell.api.errors import DeadlineError
 
     try:
-        # The command's deadline also bounds each request made while waiting.
-        with deadline(max(waiter._deadline - waiter.clock(), 0.0)):
+        # The command's deadline also bounds each request made while waiting; the grace lets
+        # the last poll report the state the object is still in.
+        with deadline(max(waiter._deadline - waiter.clock(), 0.0) + waiter.interval + 1.0):
             return _follow(shell, target, path, reply, what, waiter, removed=removed)
     except DeadlineError:
         if waiter.clock() < waiter._deadline:
