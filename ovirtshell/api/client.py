@@ -69,6 +69,10 @@ class Client(Authentication):
                 # An href naming another host must not receive this session's token.
                 raise CommunicationError(f"the engine pointed to another host: {path.split('?')[0]}")
             return path
+        if any(part in (".", "..") for part in path.split("?", 1)[0].split("/")):
+            # Identifiers are percent-encoded by the shell: a bare dot segment came from elsewhere
+            # (an engine's id) and would let the request leave its collection.
+            raise CommunicationError(f"refusing a request path with '..' or '.' segments: {path.split('?')[0]}")
         api_path = self.urls.api_path
         if path == api_path or path.startswith(api_path + "/") or path.startswith(api_path + "?"):
             return self.urls.origin + path

@@ -122,3 +122,25 @@ def test_script_commands_keep_line_numbers_and_isolate_an_open_quote():
         (6, "echo 3"),
         (7, "echo 4   more"),
     ]
+
+
+def test_the_client_never_sends_dot_segments_or_to_another_host():
+    from ovirtshell.api.client import Client, ConnectionSettings
+
+    client = Client(ConnectionSettings(url="http://127.0.0.1:1/ovirt-engine/api"))
+    try:
+        assert client.url("/vms/1") == "http://127.0.0.1:1/ovirt-engine/api/vms/1"
+        assert client.url("/vms/%2E%2E") == "http://127.0.0.1:1/ovirt-engine/api/vms/%2E%2E"
+        for bad in ("/vms/../tags/1", "/vms/./x", "http://elsewhere/ovirt-engine/api/vms"):
+            with pytest.raises(CommunicationError):
+                client.url(bad)
+    finally:
+        client.close()
+
+
+def test_identifiers_are_one_path_segment():
+    from ovirtshell.locate import segment
+
+    assert segment("../tags/1") == "..%2Ftags%2F1"
+    assert segment("..") == "%2E%2E" and segment(".") == "%2E"
+    assert segment("e42de890-3ac1") == "e42de890-3ac1"
