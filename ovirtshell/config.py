@@ -245,31 +245,35 @@ def rc_values(home: Path, warn: Callable[[str], None] | None = None) -> dict[str
         return {}
     values = _section_values(parser, "cli", _CLI_KEYS)
     values.update(_section_values(parser, "ovirt-shell", _FILE_KEYS))
-    if warn is not None and "password" in values:
-        try:
-            mode = path.stat().st_mode
-        except OSError:
-            mode = 0
-        if mode & 0o044:
-            warn(
-                f"warning: {path} holds a password and other users can read it: "
-                f"chmod 600 {path} (or use --password-file)"
-            )
+    _warn_if_readable(path, values, warn)
     return values
+
+
+def _warn_if_readable(path: Path, values: Mapping[str, str], warn: Callable[[str], None] | None) -> None:
+    if warn is None or "password" not in values:
+        return
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & 0o044:
+        warn(f"warning: {path} holds a password and other users can read it: chmod 600 {path} (or use --password-file)")
 
 
 def profile_path(config_dir: Path) -> Path:
     return config_dir / "profiles.ini"
 
 
-def profile_values(config_dir: Path, name: str) -> dict[str, str]:
+def profile_values(config_dir: Path, name: str, warn: Callable[[str], None] | None = None) -> dict[str, str]:
     """A named profile: a `[NAME]` section of `profiles.ini` in the config dir, rc-file keys."""
     path = profile_path(config_dir)
     parser = _read_ini(path)
     if parser is None or not parser.has_section(name):
         known = ", ".join(parser.sections()) if parser else "none"
         raise CommandError(f"no profile {name!r} in {path} (profiles: {known})")
-    return _section_values(parser, name, {**_FILE_KEYS, **_CLI_KEYS})
+    values = _section_values(parser, name, {**_FILE_KEYS, **_CLI_KEYS})
+    _warn_if_readable(path, values, warn)
+    return values
 
 
 def env_values(environ: Mapping[str, str]) -> dict[str, str]:
@@ -312,6 +316,6 @@ def load_settings(
     settings = settings.merged(rc_values(home, warn))
     profile = profile or environ.get("OVIRT_PROFILE")
     if profile:
-        settings = settings.merged(profile_values(config_dir, profile))
+        settings = settings.merged(profile_values(config_dir, profile, warn))
     settings = settings.merged(env_values(environ))
     return settings.merged(flags)
