@@ -314,10 +314,10 @@ def test_a_world_readable_rc_file_with_a_password_gets_a_warning(ovirt, tmp_path
     assert "warning" not in ovirt("-E", "echo hi").err
     profiles = tmp_path / "config" / "profiles.ini"
     profiles.parent.mkdir(exist_ok=True)
-    profiles.write_text("[lab]\npassword = other\n")
+    profiles.write_text("[lab]\npassword = zq-secret-9\n")
     profiles.chmod(0o640)
     run = ovirt("--profile", "lab", "-E", "echo hi")
-    assert "profiles.ini holds a password" in run.err and "other" not in run.err
+    assert "profiles.ini holds a password" in run.err and "zq-secret-9" not in run.err
 
 
 # 11. The original's flags
