@@ -83,7 +83,10 @@ def open_connection(
         version = root.findtext("product_info/version/full_version") or ".".join(
             root.findtext(f"product_info/version/{part}") or "0" for part in ("major", "minor", "build")
         )
-        index = load_model(settings.url, version, client.fetch_model, cache_dir)
+        try:
+            index = load_model(settings.url, version, client.fetch_model, cache_dir)
+        except RecursionError:
+            raise CodecError(f"malformed response from {settings.url}: the API model is nested too deeply") from None
     except BaseException:
         client.close()
         raise

@@ -259,7 +259,7 @@ def _is_xml(response: httpx.Response) -> bool:
 def _json_fault(response: httpx.Response) -> tuple[str | None, str | None]:
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's stack
         return None, None
     if isinstance(data, dict) and ("reason" in data or "detail" in data):
         return data.get("reason"), data.get("detail")

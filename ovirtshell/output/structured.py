@@ -49,7 +49,7 @@ def pretty_xml(raw: bytes) -> str:
     try:
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError:
-        text = raw.decode("utf-8", "replace")
+        text = escape.text(raw.decode("utf-8", "replace"))  # not XML: no character references
         return text if text.endswith("\n") else text + "\n"
     tree = root.getroottree()
     return etree.tostring(

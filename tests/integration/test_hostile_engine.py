@@ -177,3 +177,24 @@ def test_an_unsupported_content_encoding_is_refused(tmp_path: Path):
         run = shell(tmp_path, engine, "-E", "ping")
     assert run.status == ExitStatus.COMMUNICATION_ERROR
     assert "content encoding" in one_error_line(run)
+
+
+DEEP_JSON = b"[" * 100_000
+
+
+@pytest.mark.parametrize(
+    "routes",
+    [
+        {"POST /ovirt-engine/sso/oauth/token": reply(DEEP_JSON, ctype="application/json")},
+        {ROOT: reply(DEEP_JSON, "500 Internal Server Error", ctype="application/json")},
+        {ROOT: reply(API_ROOT), MODEL: reply(b'{"types": ' + DEEP_JSON, ctype="application/json")},
+        {ROOT: reply(API_ROOT), MODEL: reply(b'{"types": 5}', ctype="application/json")},
+        {ROOT: reply(API_ROOT), MODEL: reply(b"{", ctype="application/json")},
+    ],
+    ids=["sso", "json-fault", "model-deep", "model-shape", "model-truncated"],
+)
+def test_hostile_json_is_never_a_bug(tmp_path: Path, routes):
+    with fake_engine(routes) as engine:
+        run = shell(tmp_path, engine, "-E", "ping")
+    assert run.status in (ExitStatus.COMMUNICATION_ERROR, ExitStatus.REMOTE_ERROR), run.err
+    one_error_line(run)
