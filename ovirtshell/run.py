@@ -74,10 +74,12 @@ def _signals_unwind() -> Iterator[None]:
             signal.signal(signum, previous)
 
 
-def _say(env: Environment, exc: BaseException) -> None:
-    from ovirtshell.output.escape import line
+def _say(env: Environment, exc: ShellError, fmt: str | None) -> None:
+    """A start-up error: one line, JSON when JSON output was asked for."""
+    from ovirtshell.output.render import render_error
+    from ovirtshell.shell import error_details
 
-    env.stderr.write(f"error: {line(str(exc))}\n")
+    render_error(exc.status, str(exc), "json" if fmt == "json" else "text", env.stderr, details=error_details(exc))
 
 
 def run(options: dict[str, Any], env: Environment | None = None) -> int:
@@ -88,7 +90,7 @@ def run(options: dict[str, Any], env: Environment | None = None) -> int:
     except Hangup as exc:
         return 128 + exc.signum
     except ShellError as exc:
-        _say(env, exc)
+        _say(env, exc, options.get("output"))
         return int(exc.status)
     except Exception as exc:  # a bug: one line; the traceback only with --debug
         if options.get("debug"):

@@ -370,3 +370,11 @@ def test_the_file_command_names_file_and_line_and_survives_bad_bytes(ovirt, tmp_
     assert run.status == ExitStatus.SYNTAX_ERROR
     assert run.out.splitlines() == ["in"]
     assert f"{inner}:2:" in one_line(run.err)
+
+
+def test_start_up_errors_are_json_when_json_is_asked_for(ovirt):
+    run = ovirt("-o", "json", "-T", "nan", "-E", "ping")
+    assert run.status == ExitStatus.SYNTAX_ERROR
+    assert json.loads(one_line(run.err))["error"]["name"] == "SYNTAX_ERROR"
+    run = ovirt("-o", "json", "--url", "http://127.0.0.1:1/ovirt-engine/api", "-E", "ping")
+    assert json.loads(one_line(run.err))["error"]["status"] == ExitStatus.COMMUNICATION_ERROR
