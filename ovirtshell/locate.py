@@ -78,6 +78,8 @@ def target(shell: Shell, command: Command, verb: str, *, action: str | None = No
     args = command.args[1:]
     if len(args) > nargs:
         raise UsageError(f"unexpected argument {args[nargs]!r} (see help {command.verb} {name})")
+    if verb in ("create", "update", "action"):  # before anything is looked up or sent
+        options.check(request, verb, f"{name} {action}" if action else name)
     collection = collection_path(shell, resource, request.parents)
     return Target(connection, resource, options, request, collection, args)
 

@@ -430,7 +430,7 @@ def _options(slot: Slot, context: Context) -> Iterable[Candidate]:
         out.append(Candidate(f"--{name} ", f"--{name}", meta))
 
     specs = _option_specs(slot, context)
-    for option in specs or ():
+    for option in sorted(specs or (), key=lambda o: o.rank):  # required, documented, the rest
         meta = "|".join(option.values[:4]) + ("|…" if len(option.values) > 4 else "") if option.values else option.kind
         add(option.name, f"{meta} (repeatable)" if option.is_list else meta, option.is_list)
     if spec is not None and spec.typed and slot.args and not parents_given(slot.options):

@@ -175,6 +175,15 @@ def test_options_per_verb_and_type(context):
     assert "--os-boot-devices" in complete(context, "create vm --os-boot-devices hd --")
 
 
+def test_options_come_required_then_documented_then_the_rest(context):
+    offered = complete(context, "create vm --")
+    assert offered.index("--name") < offered.index("--memory") < offered.index("--next_run_configuration_exists")
+    assert offered.index("--cluster-name") < offered.index("--description")
+    assert complete(context, "create vm --n")[0] == "--name"
+    disk = complete(context, "create disk --")
+    assert disk.index("--provisioned_size") < disk.index("--storage_domains") < disk.index("--actual_size")
+
+
 def test_parent_options(context):
     offered = complete(context, "list nics --")
     assert {"--parent-vm-name", "--parent-vm-identifier", "--parent-template-name"} <= set(offered)
