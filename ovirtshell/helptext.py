@@ -24,6 +24,25 @@ INTRODUCTION = (
     "commands run interactively, with -E \"cmd; cmd\", from a file with -f, or from standard input."
 )
 
+TYPE_OPTIONS = (
+    "A type's options come from the engine's API model. Nested attributes join their path with '-' "
+    "(--cpu-topology-cores); a reference takes --x-id or --x-name (shown as --x-id|name), and an object "
+    "the body wraps or defines inline takes its own fields too (--disk-provisioned_size, --storage-type). "
+    "A list of structs, attribute or link, is one repeatable option of field=value pairs "
+    "(--storage_domains name=data, --permits id=1 --permits id=4, --bricks server_id=H,brick_dir=/b); "
+    "a list of values takes repeats or commas (--os-boot-devices hd,cdrom). Any struct or struct list "
+    "also takes JSON in the model's attribute names, to any depth (--modified_bonds "
+    "'{\"name\":\"bond0\",\"bonding\":{\"slaves\":[{\"name\":\"eth1\"}]}}'). Sizes such as 2GiB are "
+    "accepted only by byte-valued attributes. help COMMAND TYPE shows REQUIRED OPTIONS first (one block "
+    "per input shape when there are several, e.g. a disk on a storage domain or from a LUN), then the "
+    "inputs the engine documents for that operation, then the command's own options; --all adds every "
+    "other input. A missing required option is a syntax error before anything is sent. --dry-run on "
+    "create, update, delete and action prints the method, URL and body instead of sending them."
+)
+
+#: The type page shown as an example in the man page and docs/commands.md.
+SAMPLE_PAGE = ("create", "disk")
+
 SYNTAX = """\
 command [type] [arguments] [--option value] ... [| shell pipeline] [> file | >> file]
 'single' and "double" quotes group words; a backslash escapes the next character.
