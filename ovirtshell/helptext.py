@@ -168,7 +168,8 @@ def type_page(index: Index, verb: str, name: str, spec: CommandSpec, parents: tu
         description += " " + type_doc.doc.strip().splitlines()[0]
     lines += _section("DESCRIPTION", _wrap(description, width=width))
     if options is not None:
-        lines += _option_sections(index, options, name, verb, everything, width, given=bool(parents_given))
+        lines += _option_sections(index, options, name, verb, everything, width, given=bool(parents_given),
+                                  topic=f"{name} {action}" if action else name)
     else:
         lines += _section("ACTIONS", _wrap(", ".join(index.actions(name, parents)), width=width))
         lines += _wrap(f"help action {name} <action> shows an action's options.", width=width)
@@ -190,7 +191,7 @@ def _place(index: Index, verb: str, name: str, parents: tuple[str, ...]):
 
 
 def _option_sections(index: Index, options: OptionSet, name: str, verb: str, everything: bool, width: int,
-                     given: bool = False) -> list[str]:
+                     given: bool = False, topic: str = "") -> list[str]:
     lines: list[str] = []
     required = _required_lines(index, options, name, width, given)
     if required:
@@ -208,7 +209,7 @@ def _option_sections(index: Index, options: OptionSet, name: str, verb: str, eve
         lines += _section("OTHER OPTIONS", _grouped(rest, width))
     elif rest:
         count = len({o.display() for o in rest})
-        more = (f"help {verb} {name} --all lists {count} more option{'s' if count != 1 else ''}: every other "
+        more = (f"help {verb} {topic or name} --all lists {count} more option{'s' if count != 1 else ''}: every other "
                 "input the engine's model accepts.")
         lines += ["", *_wrap(more, 0, width)]
     return lines

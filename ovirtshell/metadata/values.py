@@ -48,6 +48,10 @@ def parse_value(spec: OptionSpec, raw: str | None, model: Any = None) -> Any:
             return True  # a bare flag
         raise UsageError(f"--{spec.name} needs a value")
     if spec.kind == "json":
+        if not raw.strip().startswith("{"):
+            raise UsageError(f"--{spec.name} takes a JSON object of {spec.type} attributes "
+                             f"('{{\"attribute\": value}}'); its fields also have options of their own "
+                             f"(--{spec.name}-ATTRIBUTE, see help)")
         value = _json(spec, raw)
         if not isinstance(value, dict) or not value:
             raise UsageError(f"invalid value for --{spec.name}: expected a JSON object of {spec.type} attributes")

@@ -301,6 +301,12 @@ def test_help_per_signature_and_without_a_parent():
     assert "--parent-vm-name|identifier" in attachment and "--disk-provisioned_size" in attachment
     volume = helptext.type_page(index(), "create", "glustervolume", spec, ("cluster",))
     assert "--bricks brick_dir=…,server_id=…" in volume
+    export = helptext.type_page(index(), "action", "vm", Registry().get("action").SPEC, (), "export", width=100)
+    required = export[export.index("REQUIRED OPTIONS"):export.index("\nOPTIONS")].splitlines()
+    assert required[1:] == ["  to export domain:", "    --storage_domain-id|name            an id or a name",
+                            "  to path on host:", "    --directory                         string",
+                            "    --host-id|name                      an id or a name"]  # fmt: skip
+    assert "help action vm export --all lists" in export
 
 
 def test_required_inputs_are_checked_per_signature():
@@ -372,10 +378,12 @@ def test_list_links_reference_structs_and_json_at_any_depth():
         ("cpu", '{"topology":{"socks":2}}', "unknown attribute 'socks'"),
         ("cpu", '{"topology":{"sockets":"1KiB"}}', "expected an integer"),
         ("cpu", '{"mode":"turbo"}', "expected one of custom"),
-        ("cpu", "[1]", "expected a JSON object"),
+        ("cpu", "[1]", "takes a JSON object of cpu attributes"),
+        ("cpu", "{}", "expected a JSON object of cpu attributes"),
         ("custom_properties", '[{"name": 1.5}]', None),
         ("custom_properties", '{"name": ', "invalid JSON"),
         ("cpu-topology-sockets", "1KiB", "expected an integer"),
+        ("cluster", "Default", "--cluster takes a JSON object of cluster attributes"),
     ],
 )
 def test_json_and_integer_values_are_checked_against_the_model(option, value, message):
