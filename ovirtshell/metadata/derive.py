@@ -310,7 +310,7 @@ def _documented(shapes: tuple[inputs.Signature, ...], body_name: str | None) -> 
     )
 
 
-def locate(options: OptionSet, path: str) -> Need | None:
+def need_for(options: OptionSet, path: str) -> Need | None:
     """The option (and struct-list field) that sets a body-relative input-detail path."""
     specs = options.specs
     if "[]" in path:
@@ -347,7 +347,7 @@ def _rank(options: OptionSet, shapes: tuple[inputs.Signature, ...], body_name: s
             for group in source:
                 needs: list[Need] = []
                 for raw in group:
-                    need = locate(options, _relative(raw, body_name))
+                    need = need_for(options, _relative(raw, body_name))
                     if need is None:
                         continue  # a path this engine's model lacks
                     needs.append(need)
@@ -370,11 +370,8 @@ def _rank(options: OptionSet, shapes: tuple[inputs.Signature, ...], body_name: s
     specs = tuple(
         dataclasses.replace(s, rank=ranks.get(s.name, 2), hints=tuple(hints.get(s.name, ()))) for s in options.specs
     )
-    if any(r.groups for r in requirements):
-        reqs = tuple(requirements)
-    else:
-        reqs = ()
-    return OptionSet(specs, requirements=reqs, model=options.model)
+    required = tuple(requirements) if any(r.groups for r in requirements) else ()
+    return OptionSet(specs, requirements=required, model=options.model)
 
 
 def _name_sibling(options: OptionSet, need: Need) -> Need | None:

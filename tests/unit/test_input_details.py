@@ -15,7 +15,7 @@ from ovirtshell import helptext
 from ovirtshell.api.codec import encode
 from ovirtshell.commands import Registry
 from ovirtshell.metadata import inputs
-from ovirtshell.metadata.derive import locate
+from ovirtshell.metadata.derive import need_for
 from ovirtshell.metadata.loader import BUNDLED_MODEL, build_index
 from ovirtshell.metadata.options import OptionSet
 from ovirtshell.status import UsageError
@@ -115,7 +115,7 @@ def test_every_documented_input_has_an_option_that_lands_in_the_body():
             continue
         options = ix.options(verb, name, parents, action)
         relative = _body_relative(verb, method, path)
-        need = locate(options, relative)
+        need = need_for(options, relative)
         if need is None:
             problems.append(f"{service}.{method_name}: no option for {path}")
             continue
