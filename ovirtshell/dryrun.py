@@ -20,7 +20,7 @@ def dry_run(client: Any, method: str, path: str, params: dict[str, str], body: b
     lines = [f"{method} {url}"]
     if body:
         lines.append(_pretty(body))
-    return Result(message="\n".join(lines), data=None)
+    return Result(message="\n".join(lines), xml=body or None)  # -o xml: the body alone
 
 
 def _pretty(body: bytes) -> str:

@@ -116,6 +116,8 @@ def test_dry_run_sends_nothing_for_every_writing_verb(ovirt, api):
     assert delete.status == ExitStatus.OK and delete.out.strip().endswith(f"/vms/{vm}?force=true")
     stop = ovirt("-E", "action vm vm0 stop --dry-run --correlation_id dry-1")
     assert stop.out.splitlines()[0].endswith(f"/vms/{vm}/stop?correlation_id=dry-1")
+    xml = ovirt("-o", "xml", "-E", "create role --name shell-dry --permits id=1 --dry-run")
+    assert xml.status == ExitStatus.OK and "<role>" in xml.out and "POST" not in xml.out  # the body alone
     after = api.vms_service().vm_service(vm).get()
     assert after.description != "changed" and after.status == sdk.types.VmStatus.UP
 
