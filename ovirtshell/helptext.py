@@ -119,7 +119,7 @@ def _option_docs(spec: CommandSpec) -> list[str]:
     return rows
 
 
-def _describe(option, width: int = 0) -> str:
+def _describe(option) -> str:
     """What an option takes, for the option tables."""
     if option.kind == "enum" and option.values:
         what = "one of " + ", ".join(option.values)
@@ -204,7 +204,7 @@ def _option_sections(index: Index, options: OptionSet, name: str, verb: str, eve
     command = [o for o in options.specs if o.target in ("query", "shell")]
     if command:
         lines += _section("COMMAND OPTIONS", _table(command, width))
-    rest = [o for o in options.specs if o.target == "body" and o.rank == 2 or o.kind == "json" and o.target == "body"]
+    rest = [o for o in options.specs if o.target == "body" and (o.rank == 2 or o.kind == "json")]
     if everything:
         lines += _section("OTHER OPTIONS", _grouped(rest, width))
     elif rest:
