@@ -37,7 +37,7 @@ _ovirt_shell_completion() {
             case $prev in
                 --timeout) :; return 0 ;;
             esac
-            options="--wait --timeout" ;;
+            options="--wait --timeout --dry-run" ;;
         'ca')
             case $prev in
                 --url) :; return 0 ;;
@@ -59,12 +59,14 @@ _ovirt_shell_completion() {
             case $prev in
                 --timeout) :; return 0 ;;
             esac
-            options="--wait --timeout" ;;
+            options="--wait --timeout --dry-run" ;;
         'delete'|'remove')
             case $prev in
                 --timeout) :; return 0 ;;
             esac
-            options="--yes --wait --timeout" ;;
+            options="--yes --wait --timeout --dry-run" ;;
+        'help'|'?')
+            options="--all" ;;
         'history')
             case $prev in
                 --last|--first) :; return 0 ;;
@@ -80,6 +82,8 @@ _ovirt_shell_completion() {
                 --fields) :; return 0 ;;
             esac
             options="--fields" ;;
+        'update')
+            options="--dry-run" ;;
     esac
     [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
     return 0

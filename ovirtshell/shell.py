@@ -146,7 +146,7 @@ class Shell:
         if any(name == "help" for name, _ in command.options) and command.verb != "help":
             helper = self.registry.get("help")
             args = (command.verb, *command.args)
-            options = tuple(o for o in command.options if o[0] != "help")
+            options = tuple(o for o in command.options if o[0] == "all" or o[0].startswith("parent-") or o[0].endswith("-identifier"))
             return helper.run(self, Command("help", args, options, text=command.text))
         offline = module.SPEC.offline or getattr(module, "offline_for", lambda _: False)(command)
         if not offline and not self.connected:

@@ -45,8 +45,18 @@ DEFAULT_TIMEOUT = 600.0
 MAX_WAIT = 31 * 24 * 3600  # a month: beyond it the clock arithmetic means nothing
 
 
-def status_of(data: dict[str, Any]) -> str | None:
-    status = data.get("status")
+def status_attribute(model, type_name: str | None) -> str:
+    """The attribute that says a type's state: its own `<type>_status` where it has one (a
+    snapshot's `snapshot_status`; its `status` is the VM's), else `status`."""
+    type_ = model.types.get(type_name or "") if model is not None else None
+    own = f"{type_name}_status"
+    if type_ is not None and type_.member(own) is not None:
+        return own
+    return "status"
+
+
+def status_of(data: dict[str, Any], attribute: str = "status") -> str | None:
+    status = data.get(attribute)
     if isinstance(status, dict):  # older representations nest it: status-state
         status = status.get("state")
     return status if isinstance(status, str) else None
@@ -84,11 +94,12 @@ class Waiter:
                 return
             self._tick(what, f"job {state}")
 
-    def settled(self, read: Callable[[], dict[str, Any]], what: str, target: str | None = None) -> dict[str, Any]:
+    def settled(self, read: Callable[[], dict[str, Any]], what: str, target: str | None = None,
+                attribute: str = "status") -> dict[str, Any]:
         """Until the object's status is no longer transitional (and is `target`, when given)."""
         while True:
             data = read()
-            state = status_of(data)
+            state = status_of(data, attribute)
             if state is None or (state not in TRANSITIONAL and (target is None or state == target)):
                 return data
             self._tick(what, state)
@@ -152,7 +163,9 @@ def _follow(shell, target, path: str, reply: dict[str, Any], what: str, waiter: 
 
             waiter.gone(exists, what)
             return None
-        return waiter.settled(lambda: decode(model, target.resource.item_type, connection.client.get(path)), what)
+        item_type = target.resource.item_type
+        return waiter.settled(lambda: decode(model, item_type, connection.client.get(path)), what,
+                              attribute=status_attribute(model, item_type))
     finally:
         if waiter.progress:
             shell.env.stderr.write("\r\x1b[K")
