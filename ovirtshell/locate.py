@@ -259,7 +259,9 @@ def _element_xml(collection_xml: bytes, object_id: str) -> bytes:
     """The one object's element out of a collection document (a list item is the full object)."""
     from lxml import etree
 
-    root = etree.fromstring(collection_xml)
+    from ovirtshell.api.codec import parse_document
+
+    root = parse_document(collection_xml)
     for child in root:
         if child.get("id") == object_id:
             return etree.tostring(child)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.dryrun import dry_run
 from ovirtshell.language import Command
-from ovirtshell.locate import query_params, resolve_references, target
+from ovirtshell.locate import query_params, resolve_references, segment, target
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
 from ovirtshell.wait import follow_up, make_waiter
@@ -55,7 +55,7 @@ def run(shell, command: Command) -> Result:
     data = decode(model, t.resource.item_type, xml)
     shell.changed(t.resource.name)
     if waiter is not None and data.get("id"):
-        path = f"{t.collection}/{data['id']}"
+        path = f"{t.collection}/{segment(str(data['id']))}"
         data = follow_up(shell, t, path, {}, f"{t.resource.name} {data.get('name', data['id'])}", waiter)
         xml = None
     return Result(data=data, kind=t.resource.name, xml=xml)
