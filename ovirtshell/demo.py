@@ -20,7 +20,7 @@ class DemoEngine:
 
     def start(self) -> dict[str, str]:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "ovirtshell.simulator", "--listen", "127.0.0.1:0", "--seed", "demo"],
+            [sys.executable, "-m", "ovirtsim", "--listen", "127.0.0.1:0", "--seed", "demo"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
