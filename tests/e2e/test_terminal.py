@@ -22,9 +22,9 @@ PROMPT = re.compile(rf"connected{_ESC}(?:@[\w.-]+)?{_ESC}\){_ESC}\]#")
 
 @pytest.fixture(scope="module")
 def engine() -> Iterator[dict[str, str]]:
-    """`python -m ovirtshell.simulator` on a free port; its export lines as environment."""
+    """`python -m ovirtsim` on a free port; its export lines as environment."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "ovirtshell.simulator", "--listen", "127.0.0.1:0", "--seed", "demo", "--time-scale", "0"],
+        [sys.executable, "-m", "ovirtsim", "--listen", "127.0.0.1:0", "--seed", "demo", "--time-scale", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -157,7 +157,7 @@ def test_help_needs_no_parent_and_takes_all(ovirt):
 def test_wait_reads_the_snapshot_status(tmp_path):
     """A simulator whose snapshots stay locked a moment: --wait returns once snapshot_status is ok."""
     from ovirtshell.cli import main
-    from ovirtshell.simulator.testing import run_simulator
+    from ovirtsim.testing import run_simulator
 
     from support import make_env
 

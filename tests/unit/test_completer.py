@@ -40,7 +40,7 @@ NAMES = {
 
 @pytest.fixture(scope="module")
 def index() -> Index:
-    data = resources.files("ovirtshell.simulator").joinpath("data/model.json").read_text()
+    data = resources.files("ovirtsim").joinpath("data/model.json").read_text()
     return Index(Model.from_json(json.loads(data)))
 
 

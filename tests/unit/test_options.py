@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-import ovirtshell
+import ovirtsim
 from ovirtshell.metadata.index import Index
 from ovirtshell.metadata.model import Model
 from ovirtshell.metadata.options import OptionSet, OptionSpec
 from ovirtshell.status import ExitStatus, UsageError
 
-MODEL_JSON = Path(ovirtshell.__file__).parent / "simulator" / "data" / "model.json"
+MODEL_JSON = Path(ovirtsim.__file__).parent / "data" / "model.json"
 
 
 @lru_cache(maxsize=1)
