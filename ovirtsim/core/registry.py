@@ -58,6 +58,7 @@ class Registry:
     views: dict[tuple[str, str], View] = field(default_factory=dict)
     extras: dict[str, list[Handler]] = field(default_factory=dict)
     startup: list[Handler] = field(default_factory=list)
+    controls: dict[str, Handler] = field(default_factory=dict)
 
     def hooks(self, phase: str, operation: str, type_name: str) -> list[Handler]:
         """The ``before``/``after`` handlers of an operation on a type, in registration order."""
@@ -158,3 +159,14 @@ def on_startup(fn: Handler) -> Handler:
     """Run ``fn(ctx)`` when an existing data file is opened (settle half-done transitions)."""
     HANDLERS.startup.append(fn)
     return fn
+
+
+def control(name: str) -> Callable[[Handler], Handler]:
+    """Serve ``/sim/<name>[/...]`` (test and demo controls, outside the API) with
+    ``fn(ctx, method, rest: list[str], body: dict) -> (status, json_data)``."""
+
+    def register(fn: Handler) -> Handler:
+        HANDLERS.controls[name] = fn
+        return fn
+
+    return register

@@ -21,6 +21,57 @@ USERROLE = "00000000-0000-0000-0001-000000000001"
 INTERNAL_AUTHZ = b"internal-authz".hex()
 
 
+FILTERS = ("Memory", "CPU", "Network", "HA", "CpuPinning", "VmAffinityGroups",
+           "VmToHostsAffinityGroups", "Migration", "PinToHost", "Label", "Compatibility-Version",
+           "Emulated-Machine", "CPU-Level", "HostDevice", "Swap", "InClusterUpgrade")
+COMMON_WEIGHTS = (("HA", 1), ("VmAffinityGroups", 1), ("VmToHostsAffinityGroups", 1),
+                  ("PreferredHosts", 99), ("OptimalForHaReservation", 1))
+# (name, type, description, [(property, default)])
+POLICY_UNITS: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
+    *((f, "filter", f"Filters out hosts that fail the {f} check", ()) for f in FILTERS),
+    ("ClusterInMaintenance", "filter", "Filters out hosts for VMs not already running "
+     "during cluster maintenance", ()),
+    ("None", "weight", "Follows Even Distribution weight module", ()),
+    ("OptimalForEvenDistribution", "weight", "Gives hosts with lower CPU usage a lower "
+     "weight (means that hosts with lower CPU usage are more likely to be selected)", ()),
+    ("OptimalForPowerSaving", "weight", "Gives hosts with higher CPU usage a lower weight "
+     "(means that hosts with higher CPU usage are more likely to be selected)", ()),
+    ("OptimalForEvenGuestDistribution", "weight", "Weights a host by the number of VMs it "
+     "runs", (("SpmVmGrace", "5"),)),
+    *((w, "weight", f"The {w} weight", ()) for w, _ in COMMON_WEIGHTS),
+    ("OptimalForEvenDistribution", "load_balancing", "Load balancing VMs in cluster "
+     "according to hosts CPU load, striving cluster's hosts CPU load to be under "
+     "'HighUtilization'", (("HighUtilization", "80"), ("CpuOverCommitDurationMinutes", "2"))),
+    ("OptimalForPowerSaving", "load_balancing", "Load balancing VMs in cluster according to "
+     "hosts CPU load, striving cluster's hosts CPU load to be over 'LowUtilization' and under "
+     "'HighUtilization'", (("HighUtilization", "80"), ("LowUtilization", "20"),
+                           ("CpuOverCommitDurationMinutes", "2"), ("HostsInReserve", "0"))),
+    ("OptimalForEvenGuestDistribution", "load_balancing", "Even VM count distribution policy",
+     (("HighVmCount", "10"), ("MigrationThreshold", "5"), ("SpmVmGrace", "5"))),
+    ("None", "load_balancing", "No load balancing operation", ()),
+)
+# (name, description, filters, [(weight, factor)], balance, properties)
+POLICIES: tuple[tuple[str, str, tuple[str, ...], tuple[tuple[str, int], ...], str,
+                      tuple[tuple[str, str], ...]], ...] = (
+    ("none", "", FILTERS, (("None", 1), *COMMON_WEIGHTS), "None", ()),
+    ("evenly_distributed", "", FILTERS, (("OptimalForEvenDistribution", 1), *COMMON_WEIGHTS),
+     "OptimalForEvenDistribution",
+     (("CpuOverCommitDurationMinutes", "2"), ("HighUtilization", "80"))),
+    ("power_saving", "", FILTERS, (("OptimalForPowerSaving", 1), *COMMON_WEIGHTS),
+     "OptimalForPowerSaving",
+     (("CpuOverCommitDurationMinutes", "2"), ("HighUtilization", "80"),
+      ("LowUtilization", "20"), ("HostsInReserve", "0"))),
+    ("vm_evenly_distributed", "", FILTERS,
+     (("OptimalForEvenGuestDistribution", 1), *COMMON_WEIGHTS),
+     "OptimalForEvenGuestDistribution",
+     (("HighVmCount", "10"), ("MigrationThreshold", "5"), ("SpmVmGrace", "5"))),
+    ("cluster_maintenance", "", (*FILTERS, "ClusterInMaintenance"),
+     (("None", 1), *COMMON_WEIGHTS), "None", ()),
+)
+INSTANCE_TYPES = (("Tiny", 512 * 2**20, 1), ("Small", 2 * 2**30, 1),
+                  ("Medium", 4 * 2**30, 2), ("Large", 8 * 2**30, 2), ("XLarge", 16 * 2**30, 4))
+
+
 def sid(kind: str, name: str) -> str:
     """Deterministic id of a seeded object."""
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{name}"))
@@ -121,12 +172,7 @@ class Seeder:
             "supported_versions": [{"major": 4, "minor": 7}], "mac_pool": ref(mp),
         })
         sp = sid("scheduling_policy", "none")
-        for pname in ("none", "evenly_distributed", "power_saving", "vm_evenly_distributed",
-                      "cluster_maintenance"):
-            self.put("schedulingpolicies", "scheduling_policy", {
-                "id": sid("scheduling_policy", pname), "name": pname, "locked": True,
-                "default_policy": pname == "none",
-            })
+        self.scheduling_catalog()
         self.put("clusters", "cluster", {
             "id": cl, "name": "Default", "description": "The default server cluster",
             "data_center": ref(dc), "mac_pool": ref(mp), "scheduling_policy": ref(sp),
@@ -181,6 +227,43 @@ class Seeder:
             "id": sid("network_filter", "vdsm-no-mac-spoofing"), "name": "vdsm-no-mac-spoofing",
             "version": {"major": 4, "minor": 0, "build": -1, "revision": -1}})
         self.event(9700, "normal", "Starting oVirt Engine.")
+
+    # ----- compute catalog: scheduling policies and their units, instance types ----------
+    def scheduling_catalog(self) -> None:
+        """The engine's scheduling policy units and its five built-in policies."""
+        for uname, utype, desc, props in POLICY_UNITS:
+            self.put("schedulingpolicyunits", "scheduling_policy_unit", {
+                "id": sid("policy_unit", f"{utype}:{uname}"), "name": uname, "type": utype,
+                "description": desc, "enabled": True, "internal": True,
+                "properties": [{"name": k, "value": v} for k, v in props]})
+        for pname, desc, filters, weights, balance, props in POLICIES:
+            pid = sid("scheduling_policy", pname)
+            self.put("schedulingpolicies", "scheduling_policy", {
+                "id": pid, "name": pname, "description": desc, "locked": True,
+                "default_policy": pname == "none",
+                "properties": [{"name": k, "value": v} for k, v in props]})
+            for pos, fname in enumerate(filters):
+                uid = sid("policy_unit", f"filter:{fname}")
+                self.put(f"schedulingpolicies/{pid}/filters", "filter", {
+                    "id": uid, "name": fname, "position": pos,
+                    "scheduling_policy_unit": ref(uid)})
+            for wname, factor in weights:
+                uid = sid("policy_unit", f"weight:{wname}")
+                self.put(f"schedulingpolicies/{pid}/weights", "weight", {
+                    "id": uid, "name": wname, "factor": factor, "scheduling_policy": ref(pid),
+                    "scheduling_policy_unit": ref(uid)})
+            if balance:
+                uid = sid("policy_unit", f"load_balancing:{balance}")
+                self.put(f"schedulingpolicies/{pid}/balances", "balance", {
+                    "id": uid, "name": balance, "scheduling_policy": ref(pid),
+                    "scheduling_policy_unit": ref(uid)})
+        for iname, mem, cores in INSTANCE_TYPES:
+            self.put("instancetypes", "instance_type", {
+                "id": sid("instance_type", iname), "name": iname,
+                "description": f"{iname} instance type", "memory": mem,
+                "memory_policy": {"guaranteed": mem, "max": 4 * mem},
+                "cpu": {"topology": {"sockets": cores, "cores": 1, "threads": 1}},
+                "high_availability": {"enabled": False, "priority": 0}, "status": "ok"})
 
     def user(self, oid: str, principal: str) -> None:
         self.put("users", "user", {

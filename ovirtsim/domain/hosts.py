@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from ..core import registry as on
 from ..core.context import Context
-from ..core.errors import conflict, incomplete
+from ..core.errors import Fault, conflict, incomplete
 from ..core.journal import end_job, event, start_job, user_label
 from ..core.seed import GiB
 from ..dispatch.references import ref_name
 from ..dispatch.rules import RUNNING
 from ..web.routing import Node
-from .placement import migrate_vm, pick_host
+from .placement import migratable, migrate_vm, pick_host
 
 
 @on.before("add", "host")
@@ -69,13 +69,22 @@ def deactivate(ctx: Context, node: Node, params: dict) -> dict:
     hid, name = host["id"], host["name"]
     running = [v for v in store.items("vms")
                if (v.get("host") or {}).get("id") == hid and v.get("status") in RUNNING]
+    pinned = [v["name"] for v in running if not migratable(v)]
+    if pinned:
+        raise Fault(409, "Operation Failed", "[Cannot switch the following Hosts to "
+                    f"Maintenance mode: {name}.\nOne or more running VMs are indicated as "
+                    f"non-migratable. The non-migratable VMs are: {' , '.join(pinned)}.]")
     plan = []
+    placed: dict[str, str] = {}
+    reserved: dict[str, int] = {}
     for v in running:
-        target = pick_host(ctx, v, exclude=hid)
+        target = pick_host(ctx, v, exclude=hid, placed=placed, extra_memory=reserved)
         if target is None:
             raise conflict("switch", "Host(s) to Maintenance mode", "There are no available "
                            f"hosts capable of running VM {v['name']}.")
         plan.append((v, target))
+        placed[v["id"]] = target["id"]
+        reserved[target["id"]] = reserved.get(target["id"], 0) + int(v.get("memory", 0))
     job = start_job(ctx, f"Moving Host {name} to Maintenance")
     store.update("hosts", hid, status="preparing_for_maintenance")
     for v, target in plan:

@@ -11,6 +11,8 @@ from ..core.journal import end_job, event, start_job, user_label
 from ..dispatch.references import ref_name
 from ..dispatch.rules import RUNNING
 from ..web.routing import Node
+from .affinity import violations
+from .scheduling import ordering
 from .vms import set_vm, vm_of
 
 
@@ -20,20 +22,67 @@ def free_memory(ctx: Context, host: dict) -> int:
     return int(host.get("max_scheduling_memory") or host.get("memory", 0)) - used
 
 
-def pick_host(ctx: Context, vm: dict, exclude: str | None = None,
-              only: list[str] | None = None) -> dict | None:
-    """The up host of the VM's cluster with the most free memory that fits the VM."""
+def candidates(ctx: Context, vm: dict, exclude: str | None = None,
+               only: list[str] | None = None, placed: dict[str, str] | None = None,
+               extra_memory: dict[str, int] | None = None) -> tuple[list[dict], list[str]]:
+    """Hosts that may run the VM, best first by the cluster's policy; and the names of the
+    filters that refused the others (for the engine's 'did not satisfy' message)."""
     cl = (vm.get("cluster") or {}).get("id")
-    best, best_free = None, -1
+    cluster = ctx.store.get("clusters", cl or "") or {}
+    refused: list[str] = []
+    ok: list[tuple[int, dict]] = []
     for h in ctx.store.items("hosts"):
-        if h.get("status") != "up" or (h.get("cluster") or {}).get("id") != cl:
+        if (h.get("cluster") or {}).get("id") != cl or h["id"] == exclude:
             continue
-        if h["id"] == exclude or (only and h["id"] not in only):
+        if h.get("status") != "up":
             continue
-        free = free_memory(ctx, h)
-        if free >= int(vm.get("memory", 0)) and free > best_free:
-            best, best_free = h, free
-    return best
+        if only and h["id"] not in only:
+            refused.append("PinToHost")
+            continue
+        if free_memory(ctx, h) - (extra_memory or {}).get(h["id"], 0) < \
+                int(vm.get("memory", 0)):
+            refused.append("Memory")
+            continue
+        hard, soft = violations(ctx, vm, h, placed)
+        if hard:
+            refused.extend(hard)
+            continue
+        ok.append((soft, h))
+    key = ordering(ctx, cluster, vm)
+    ok.sort(key=lambda sh: (sh[0], key(sh[1])))
+    return [h for _, h in ok], refused
+
+
+def pick_host(ctx: Context, vm: dict, exclude: str | None = None,
+              only: list[str] | None = None, placed: dict[str, str] | None = None,
+              extra_memory: dict[str, int] | None = None) -> dict | None:
+    """The best up host of the VM's cluster that passes every filter, or None."""
+    hosts, _ = candidates(ctx, vm, exclude, only, placed, extra_memory)
+    return hosts[0] if hosts else None
+
+
+def no_host(ctx: Context, vm: dict, verb: str, exclude: str | None = None,
+            only: list[str] | None = None) -> Fault:
+    """The engine's fault when no host passes the filters, naming the ones that refused."""
+    _, refused = candidates(ctx, vm, exclude, only)
+    why = "The host(s) did not satisfy internal filter Memory because of insufficient " \
+        "free memory." if not refused or refused[0] == "Memory" else \
+        f"The host(s) did not satisfy internal filter {refused[0]}."
+    if refused and refused[0] in ("VmAffinityGroups", "VmToHostsAffinityGroups", "Label"):
+        why = f"The host(s) did not satisfy internal filter {refused[0]} because of the " \
+            "affinity rules of the VM."
+    return conflict(verb, "VM", "There is no host that satisfies current scheduling "
+                    f"constraints. See below for details:, {why}")
+
+
+def pinned_hosts(vm: dict) -> list[str]:
+    """Hosts the VM's placement policy names (a pinned VM runs only there)."""
+    return [h["id"] for h in (vm.get("placement_policy") or {}).get("hosts") or []
+            if isinstance(h, dict) and h.get("id")]
+
+
+def migratable(vm: dict) -> bool:
+    return (vm.get("placement_policy") or {}).get("affinity", "migratable") == "migratable"
 
 
 def host_param(ctx: Context, params: dict) -> dict | None:
@@ -58,21 +107,20 @@ def migrate(ctx: Context, node: Node, params: dict) -> dict:
     vm = vm_of(ctx, node)
     if vm.get("status") != "up":
         raise conflict("migrate", "VM", "VM is not running.")
+    if (vm.get("placement_policy") or {}).get("affinity") == "pinned":
+        raise conflict("migrate", "VM", "VM is non migratable.")
     src = (vm.get("host") or {}).get("id")
     target = host_param(ctx, params)
     if target is not None:
         if target["id"] == src:
             raise conflict("migrate", "VM", "The VM is already running on the destination "
                            "host.")
-        if target.get("status") != "up" or free_memory(ctx, target) < int(vm.get("memory", 0)):
-            raise conflict("migrate", "VM", "There is no host that satisfies current "
-                           "scheduling constraints.")
+        if target not in candidates(ctx, vm, exclude=src)[0]:
+            raise no_host(ctx, vm, "migrate", exclude=src, only=[target["id"]])
     else:
         target = pick_host(ctx, vm, exclude=src)
         if target is None:
-            raise conflict("migrate", "VM", "There is no host that satisfies current "
-                           "scheduling constraints. See below for details:, The host(s) did "
-                           "not satisfy internal filter Migration.")
+            raise no_host(ctx, vm, "migrate", exclude=src)
     job = migrate_vm(ctx, vm, target)
     return {"job": {"id": job}}
 

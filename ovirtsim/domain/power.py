@@ -9,7 +9,8 @@ from ..core.journal import end_job, event, start_job, user_label
 from ..dispatch.references import ref_name
 from ..dispatch.rules import RUNNING
 from ..web.routing import Node
-from .placement import pick_host
+from .placement import no_host, pick_host, pinned_hosts
+from .quotas import check_quota
 from .vms import set_vm, vm_of
 
 
@@ -31,11 +32,12 @@ def start(ctx: Context, node: Node, params: dict) -> dict:
         h = ctx.store.find_by_name("hosts", n)
         if h:
             pinned.append(h["id"])
+    if (vm.get("placement_policy") or {}).get("affinity") == "pinned" and not pinned:
+        pinned = pinned_hosts(vm)
+    check_quota(ctx, vm, "run")
     host = pick_host(ctx, vm, only=pinned or None)
     if host is None:
-        raise conflict("run", "VM", "There is no host that satisfies current scheduling "
-                       "constraints. See below for details:, The host(s) did not satisfy "
-                       "internal filter Memory because of insufficient free memory.")
+        raise no_host(ctx, vm, "run", only=pinned or None)
     vid, name, hid = vm["id"], vm["name"], host["id"]
     job = start_job(ctx, f"Launching VM {name}")
     paused = bool(params.get("pause"))

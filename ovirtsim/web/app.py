@@ -20,6 +20,7 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..core.registry import HANDLERS
 from ..dispatch.dispatch import handle
 from ..dispatch.gate import is_admin
 from ..engine import Engine
@@ -202,6 +203,18 @@ class SimApp:
                 return _json(200, {})
         if path == "/sim/health":
             return _json(200, {"status": "ok"})
+        parts = path.split("/")[2:]
+        fn = HANDLERS.controls.get(parts[0]) if parts else None
+        if fn is not None:
+            try:
+                body = json.loads(await request.body() or b"{}")
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):
+                return _json(400, {"error": "expected a JSON object"})
+            with sim.lock:
+                status, data = fn(sim.context(None), method, parts[1:], body)
+            return _json(status, data)
         return Response(b"", 404)
 
     # ----- SSO ---------------------------------------------------------------------------

@@ -1,0 +1,230 @@
+"""oVirt's compute systems, driven through the official SDK: HA and fencing, pinning,
+affinity, the scheduler's policies, pools, quotas and the monitoring figures."""
+
+from __future__ import annotations
+
+import httpx
+import ovirtsdk4 as sdk
+import ovirtsdk4.types as types
+import pytest
+
+from ovirtsim.testing import SimulatorHandle
+
+
+def _vm(conn: sdk.Connection, name: str) -> types.Vm:
+    return conn.system_service().vms_service().list(search=f"name={name}")[0]
+
+
+def _host(conn: sdk.Connection, name: str) -> types.Host:
+    return conn.system_service().hosts_service().list(search=f"name={name}")[0]
+
+
+def _enable_pm(conn: sdk.Connection, host: types.Host) -> None:
+    hs = conn.system_service().hosts_service().host_service(host.id)
+    hs.fence_agents_service().add(types.Agent(address=f"ipmi.{host.name}", type="ipmilan",
+                                              username="root", password="secret", order=1))
+    hs.update(types.Host(power_management=types.PowerManagement(enabled=True)))
+
+
+def _make_ha(conn: sdk.Connection, name: str, priority: int = 1) -> types.Vm:
+    vm = _vm(conn, name)
+    conn.system_service().vms_service().vm_service(vm.id).update(types.Vm(
+        high_availability=types.HighAvailability(enabled=True, priority=priority)))
+    return vm
+
+
+def test_fence_status_needs_power_management(sdk_connection: sdk.Connection) -> None:
+    host = _host(sdk_connection, "host2")
+    hs = sdk_connection.system_service().hosts_service().host_service(host.id)
+    with pytest.raises(sdk.Error, match="Power Management is not enabled"):
+        hs.fence(fence_type="status")
+    _enable_pm(sdk_connection, host)
+    assert hs.fence(fence_type="status").status == types.PowerManagementStatus.ON
+    assert [a.address for a in hs.fence_agents_service().list()] == ["ipmi.host2"]
+
+
+def test_ha_vm_of_stopped_host_restarts_elsewhere(sdk_connection: sdk.Connection) -> None:
+    host = _host(sdk_connection, "host2")            # runs vm3
+    _enable_pm(sdk_connection, host)
+    vm3 = _make_ha(sdk_connection, "vm3")
+    hs = sdk_connection.system_service().hosts_service().host_service(host.id)
+    hs.fence(fence_type="stop")
+    assert hs.get().status == types.HostStatus.DOWN
+    assert hs.fence(fence_type="status").status == types.PowerManagementStatus.OFF
+    vm = sdk_connection.system_service().vms_service().vm_service(vm3.id).get()
+    assert vm.status == types.VmStatus.UP
+    assert vm.host.id != host.id
+    events = [e.description for e in sdk_connection.system_service().events_service().list()]
+    assert any("Highly Available VM vm3 failed" in d for d in events)
+    hs.fence(fence_type="start")
+    assert hs.get().status == types.HostStatus.UP
+
+
+def test_non_ha_vm_of_stopped_host_goes_down(sdk_connection: sdk.Connection) -> None:
+    host = _host(sdk_connection, "host1")            # runs vm1
+    _enable_pm(sdk_connection, host)
+    hs = sdk_connection.system_service().hosts_service().host_service(host.id)
+    hs.fence(fence_type="restart")
+    assert hs.get().status == types.HostStatus.UP
+    vm1 = _vm(sdk_connection, "vm1")
+    assert vm1.status == types.VmStatus.DOWN and vm1.host is None
+
+
+def test_ha_vm_of_non_responsive_host_restarts(sim: SimulatorHandle,
+                                               sdk_connection: sdk.Connection) -> None:
+    host = _host(sdk_connection, "host2")
+    _enable_pm(sdk_connection, host)
+    vm3 = _make_ha(sdk_connection, "vm3")
+    r = httpx.post(f"{sim.base}/sim/hosts/host2", json={"responsive": False})
+    assert r.status_code == 200
+    vm = sdk_connection.system_service().vms_service().vm_service(vm3.id).get()
+    assert vm.status == types.VmStatus.UP and vm.host.id != host.id
+    events = [e.description for e in sdk_connection.system_service().events_service().list()]
+    assert "Host host2 is non responsive." in events
+    assert "Host host2 is rebooting." in events
+
+
+def test_failed_fence_leaves_vms_unknown(sim: SimulatorHandle,
+                                         sdk_connection: sdk.Connection) -> None:
+    host = _host(sdk_connection, "host2")
+    _enable_pm(sdk_connection, host)
+    _make_ha(sdk_connection, "vm3")
+    httpx.post(f"{sim.base}/sim/hosts/host2", json={"fence_fails": True, "responsive": False})
+    assert _host(sdk_connection, "host2").status == types.HostStatus.NON_RESPONSIVE
+    assert _vm(sdk_connection, "vm3").status == types.VmStatus.UNKNOWN
+    hs = sdk_connection.system_service().hosts_service().host_service(host.id)
+    with pytest.raises(sdk.Error, match="Fence operation failed"):
+        hs.fence(fence_type="restart")
+    hs.fence(fence_type="manual")                    # the admin confirms the reboot
+    vm3 = _vm(sdk_connection, "vm3")
+    assert vm3.status == types.VmStatus.UP and vm3.host.id != host.id
+    httpx.post(f"{sim.base}/sim/hosts/host2", json={"responsive": True, "fence_fails": False})
+    assert _host(sdk_connection, "host2").status == types.HostStatus.UP
+
+
+def test_without_power_management_vms_stay_unknown(sim: SimulatorHandle,
+                                                   sdk_connection: sdk.Connection) -> None:
+    _make_ha(sdk_connection, "vm3")
+    httpx.post(f"{sim.base}/sim/hosts/host2", json={"responsive": False})
+    assert _vm(sdk_connection, "vm3").status == types.VmStatus.UNKNOWN
+    httpx.post(f"{sim.base}/sim/hosts/host2", json={"responsive": True})
+    assert _vm(sdk_connection, "vm3").status == types.VmStatus.UP
+    assert _vm(sdk_connection, "vm3").host.id == _host(sdk_connection, "host2").id
+
+
+def test_pinned_vm_blocks_maintenance_and_migration(sdk_connection: sdk.Connection) -> None:
+    vm1 = _vm(sdk_connection, "vm1")
+    vms = sdk_connection.system_service().vms_service()
+    vms.vm_service(vm1.id).update(types.Vm(placement_policy=types.VmPlacementPolicy(
+        affinity=types.VmAffinity.PINNED, hosts=[types.Host(id=vm1.host.id)])))
+    with pytest.raises(sdk.Error, match="non-migratable VMs are: vm1"):
+        sdk_connection.system_service().hosts_service().host_service(vm1.host.id).deactivate()
+    with pytest.raises(sdk.Error, match="VM is non migratable"):
+        vms.vm_service(vm1.id).migrate()
+    assert _vm(sdk_connection, "vm1").host.id == vm1.host.id
+
+
+def test_negative_enforcing_group_keeps_vms_apart(sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    cluster = system.clusters_service().list(search="name=Default")[0]
+    groups = system.clusters_service().cluster_service(cluster.id).affinity_groups_service()
+    group = groups.add(types.AffinityGroup(name="apart", vms_rule=types.AffinityRule(
+        enabled=True, positive=False, enforcing=True)))
+    members = groups.group_service(group.id).vms_service()
+    vm0, vm2, vm4 = (_vm(sdk_connection, n) for n in ("vm0", "vm2", "vm4"))
+    for vm in (vm0, vm2, vm4):
+        members.add(types.Vm(id=vm.id))
+    assert sorted(v.name for v in members.list()) == ["vm0", "vm2", "vm4"]
+    for vm in (vm2, vm4):
+        system.vms_service().vm_service(vm.id).start()
+    hosts = [_vm(sdk_connection, n).host.id for n in ("vm0", "vm2", "vm4")]
+    assert len(set(hosts)) == 3
+    # a fourth member has nowhere to go: the filter refuses every host
+    vm1 = _vm(sdk_connection, "vm1")
+    system.vms_service().vm_service(vm1.id).stop()
+    members.add(types.Vm(id=vm1.id))
+    with pytest.raises(sdk.Error, match="VmAffinityGroups"):
+        system.vms_service().vm_service(vm1.id).start()
+    members.vm_service(vm1.id).remove()
+    assert sorted(v.name for v in members.list()) == ["vm0", "vm2", "vm4"]
+
+
+def test_positive_group_brings_vms_together(sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    cluster = system.clusters_service().list(search="name=Default")[0]
+    groups = system.clusters_service().cluster_service(cluster.id).affinity_groups_service()
+    vm0, vm2 = _vm(sdk_connection, "vm0"), _vm(sdk_connection, "vm2")
+    groups.add(types.AffinityGroup(name="together", positive=True, enforcing=True,
+                                   vms=[types.Vm(id=vm0.id), types.Vm(id=vm2.id)]))
+    system.vms_service().vm_service(vm2.id).start()
+    assert _vm(sdk_connection, "vm2").host.id == vm0.host.id
+
+
+def test_affinity_label_ties_vm_to_hosts(sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    label = system.affinity_labels_service().add(types.AffinityLabel(name="gpu"))
+    ls = system.affinity_labels_service().label_service(label.id)
+    host2 = _host(sdk_connection, "host2")
+    vm2 = _vm(sdk_connection, "vm2")
+    ls.hosts_service().add(types.Host(id=host2.id))
+    system.vms_service().vm_service(vm2.id).affinity_labels_service().add(
+        types.AffinityLabel(id=label.id))
+    assert [v.name for v in ls.vms_service().list()] == ["vm2"]
+    system.vms_service().vm_service(vm2.id).start()
+    assert _vm(sdk_connection, "vm2").host.id == host2.id
+
+
+def test_scheduling_policies_and_units_are_listed(sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    policies = {p.name: p for p in system.scheduling_policies_service().list()}
+    assert set(policies) == {"none", "evenly_distributed", "power_saving",
+                             "vm_evenly_distributed", "cluster_maintenance"}
+    ps = system.scheduling_policies_service().policy_service(policies["power_saving"].id)
+    props = {p.name: p.value for p in ps.get().properties}
+    assert props["LowUtilization"] == "20" and props["HighUtilization"] == "80"
+    assert "Memory" in [f.name for f in ps.filters_service().list()]
+    assert [w.name for w in ps.weights_service().list()][0] == "OptimalForPowerSaving"
+    assert [b.name for b in ps.balances_service().list()] == ["OptimalForPowerSaving"]
+    units = system.scheduling_policy_units_service().list()
+    kinds = {u.type for u in units}
+    assert kinds == {types.PolicyUnitType.FILTER, types.PolicyUnitType.WEIGHT,
+                     types.PolicyUnitType.LOAD_BALANCING}
+
+
+def _set_policy(conn: sdk.Connection, name: str) -> None:
+    system = conn.system_service()
+    pol = next(p for p in system.scheduling_policies_service().list() if p.name == name)
+    cluster = system.clusters_service().list(search="name=Default")[0]
+    system.clusters_service().cluster_service(cluster.id).update(
+        types.Cluster(scheduling_policy=types.SchedulingPolicy(id=pol.id)))
+
+
+def _running_hosts(conn: sdk.Connection) -> set[str]:
+    return {v.host.id for v in conn.system_service().vms_service().list(search="status=up")}
+
+
+def test_power_saving_consolidates(sdk_connection: sdk.Connection) -> None:
+    assert len(_running_hosts(sdk_connection)) == 3     # vm0, vm1, vm3 on three hosts
+    _set_policy(sdk_connection, "power_saving")
+    assert len(_running_hosts(sdk_connection)) < 3
+    events = [e.description for e in sdk_connection.system_service().events_service().list()]
+    assert any(d.startswith("Migration completed") for d in events)
+
+
+def test_power_saving_places_on_busy_host(sdk_connection: sdk.Connection) -> None:
+    _set_policy(sdk_connection, "power_saving")
+    busy = _running_hosts(sdk_connection)
+    vm2 = _vm(sdk_connection, "vm2")
+    sdk_connection.system_service().vms_service().vm_service(vm2.id).start()
+    assert _vm(sdk_connection, "vm2").host.id in busy
+
+
+def test_even_distribution_spreads_new_vms(sdk_connection: sdk.Connection) -> None:
+    _set_policy(sdk_connection, "vm_evenly_distributed")
+    vms = sdk_connection.system_service().vms_service()
+    for n in ("vm2", "vm4"):
+        vms.vm_service(_vm(sdk_connection, n).id).start()
+    counts: dict[str, int] = {}
+    for v in vms.list(search="status=up"):
+        counts[v.host.id] = counts.get(v.host.id, 0) + 1
+    assert sorted(counts.values()) == [1, 2, 2]
