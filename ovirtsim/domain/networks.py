@@ -49,7 +49,9 @@ def nic_defaults(ctx: Context, node: Node, data: dict) -> None:
     data.setdefault("linked", True)
     data.setdefault("plugged", True)
     if not (data.get("mac") or {}).get("address"):
-        data["mac"] = {"address": new_mac(ctx)}
+        owner = node.parent_entity()
+        cluster = ((owner.obj if owner else None) or {}).get("cluster") or {}
+        data["mac"] = {"address": new_mac(ctx, cluster.get("id"))}
 
 
 @on.action("vm_nic", "activate")

@@ -16,7 +16,11 @@ from .vms import set_vm, vm_of
 
 @on.action("vm", "start")
 def start(ctx: Context, node: Node, params: dict) -> dict:
-    vm = vm_of(ctx, node)
+    return start_vm(ctx, vm_of(ctx, node), params)
+
+
+def start_vm(ctx: Context, vm: dict, params: dict) -> dict:
+    """Place and launch a VM (wait_for_launch, powering_up, up); returns the reply fields."""
     st = vm.get("status")
     if st in RUNNING:
         raise conflict("run", "VM", "VM is running.")

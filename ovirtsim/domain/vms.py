@@ -15,10 +15,13 @@ from ..dispatch.operations import merge_value
 from ..dispatch.references import ref_name
 from ..dispatch.rules import RUNNING, TEMPLATE_KEYS
 from ..web.routing import Node
+from .instancetypes import apply_instance_type
+from .macpools import mac_from_pool, pool_of_cluster
 
 
 @on.before("add", "vm")
 def vm_defaults(ctx: Context, node: Node, data: dict) -> None:
+    apply_instance_type(ctx, data)
     tpl = ctx.store.get("templates", data["template"]["id"]) or {}
     for key in TEMPLATE_KEYS:
         if key in tpl:
@@ -105,13 +108,17 @@ def copy_disks(ctx: Context, source_coll: str, vid: str, vm_name: str) -> list[s
 def copy_nics(ctx: Context, source_coll: str, vid: str) -> None:
     for nic in ctx.store.items(source_coll):
         nn = {k: v for k, v in nic.items() if k not in ("template", "vm")}
-        nn.update(id=ctx.new_id(), vm={"id": vid}, mac={"address": new_mac(ctx)})
+        cluster = ((ctx.store.get("vms", vid) or {}).get("cluster") or {}).get("id")
+        nn.update(id=ctx.new_id(), vm={"id": vid}, mac={"address": new_mac(ctx, cluster)})
         ctx.store.put(f"vms/{vid}/nics", "nic", nn)
 
 
-def new_mac(ctx: Context) -> str:
-    """The next MAC address of the default pool."""
-    return mac_for(0x8000 + ctx.store.next_counter("mac"))
+def new_mac(ctx: Context, cluster_id: str | None = None) -> str:
+    """The next MAC address of the cluster's MAC pool."""
+    pool = pool_of_cluster(ctx, cluster_id)
+    if pool is None or pool.get("default_pool"):
+        return mac_for(0x8000 + ctx.store.next_counter("mac"))
+    return mac_from_pool(ctx, pool)
 
 
 @on.before("remove", "vm")

@@ -228,3 +228,108 @@ def test_even_distribution_spreads_new_vms(sdk_connection: sdk.Connection) -> No
     for v in vms.list(search="status=up"):
         counts[v.host.id] = counts.get(v.host.id, 0) + 1
     assert sorted(counts.values()) == [1, 2, 2]
+
+
+def _user_connection(sim: SimulatorHandle) -> sdk.Connection:
+    return sdk.Connection(url=sim.url, username="user@internal", password="user",
+                          insecure=True)
+
+
+def test_pool_of_three_and_allocation(sim: SimulatorHandle,
+                                      sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    pools = system.vm_pools_service()
+    pool = pools.add(types.VmPool(name="desk", size=3, prestarted_vms=1,
+                                  cluster=types.Cluster(name="Default"),
+                                  template=types.Template(name="centos9")))
+    members = [v for v in system.vms_service().list() if v.vm_pool and
+               v.vm_pool.id == pool.id]
+    assert sorted(v.name for v in members) == ["desk-1", "desk-2", "desk-3"]
+    assert all(v.stateless for v in members)
+    assert all(v.template.id == system.templates_service().list(
+        search="name=centos9")[0].id for v in members)
+    assert sum(v.status == types.VmStatus.UP for v in members) == 1     # prestarted
+    user = system.users_service().list(search="usrname=user@internal-authz")[0]
+    role = next(r for r in system.roles_service().list() if r.name == "UserRole")
+    pools.pool_service(pool.id).permissions_service().add(
+        types.Permission(role=types.Role(id=role.id), user=types.User(id=user.id)))
+    conn = _user_connection(sim)
+    try:
+        conn.system_service().vm_pools_service().pool_service(pool.id).allocate_vm()
+        mine = [v.name for v in conn.system_service().vms_service().list()]
+        assert "vm0" in mine and len([n for n in mine if n.startswith("desk-")]) == 1
+        got = next(n for n in mine if n.startswith("desk-"))
+        assert _vm(sdk_connection, got).status == types.VmStatus.UP
+        with pytest.raises(sdk.Error, match="maximum number of VMs"):
+            conn.system_service().vm_pools_service().pool_service(pool.id).allocate_vm()
+    finally:
+        conn.close()
+    pools.pool_service(pool.id).update(types.VmPool(size=5))
+    members = [v for v in system.vms_service().list() if v.vm_pool and
+               v.vm_pool.id == pool.id]
+    assert len(members) == 5
+
+
+def test_allocation_needs_a_permission_on_the_pool(sim: SimulatorHandle,
+                                                   sdk_connection: sdk.Connection) -> None:
+    pool = sdk_connection.system_service().vm_pools_service().add(types.VmPool(
+        name="locked", size=1, cluster=types.Cluster(name="Default"),
+        template=types.Template(name="centos9")))
+    conn = _user_connection(sim)
+    try:
+        with pytest.raises(sdk.Error):
+            conn.system_service().vm_pools_service().pool_service(pool.id).allocate_vm()
+    finally:
+        conn.close()
+
+
+def test_enforced_quota_refuses_a_vm_over_its_limit(sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    dc = system.data_centers_service().list(search="name=Default")[0]
+    dcs = system.data_centers_service().data_center_service(dc.id)
+    quota = dcs.quotas_service().add(types.Quota(name="small"))
+    qs = dcs.quotas_service().quota_service(quota.id)
+    qs.quota_cluster_limits_service().add(types.QuotaClusterLimit(memory_limit=2.0,
+                                                                  vcpu_limit=-1))
+    vms = system.vms_service()
+    vm2, vm4 = _vm(sdk_connection, "vm2"), _vm(sdk_connection, "vm4")   # 3 GiB and 1 GiB
+    for vm in (vm2, vm4):
+        vms.vm_service(vm.id).update(types.Vm(quota=types.Quota(id=quota.id)))
+    dcs.update(types.DataCenter(quota_mode=types.QuotaModeType.ENABLED))
+    with pytest.raises(sdk.Error, match="Quota small memory limit exceeded"):
+        vms.vm_service(vm2.id).start()
+    vms.vm_service(vm4.id).start()                                       # 1 GiB fits
+    assert _vm(sdk_connection, "vm4").status == types.VmStatus.UP
+    limit = qs.quota_cluster_limits_service().list()[0]
+    assert limit.memory_usage == 1.0
+    dcs.update(types.DataCenter(quota_mode=types.QuotaModeType.AUDIT))
+    vms.vm_service(vm2.id).start()                                       # audit: allowed
+    assert _vm(sdk_connection, "vm2").status == types.VmStatus.UP
+    events = [e.description for e in system.events_service().list()]
+    assert any("audit mode" in d for d in events)
+
+
+def test_instance_type_applied_at_creation(sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    names = [i.name for i in system.instance_types_service().list()]
+    assert names == ["Tiny", "Small", "Medium", "Large", "XLarge"]
+    vm = system.vms_service().add(types.Vm(name="sized", cluster=types.Cluster(name="Default"),
+                                           template=types.Template(name="Blank"),
+                                           instance_type=types.InstanceType(name="Medium")))
+    assert vm.memory == 4 * 2**30
+    assert vm.cpu.topology.sockets == 2
+    assert vm.instance_type.id == system.instance_types_service().list()[2].id
+
+
+def test_cluster_mac_pool_is_used(sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    pool = system.mac_pools_service().add(types.MacPool(name="pool2", ranges=[
+        types.Range(from_="02:00:00:00:10:00", to="02:00:00:00:10:ff")]))
+    cluster = system.clusters_service().list(search="name=Default")[0]
+    system.clusters_service().cluster_service(cluster.id).update(
+        types.Cluster(mac_pool=types.MacPool(id=pool.id)))
+    vm2 = _vm(sdk_connection, "vm2")
+    nics = system.vms_service().vm_service(vm2.id).nics_service()
+    a = nics.add(types.Nic(name="nic2"))
+    b = nics.add(types.Nic(name="nic3"))
+    assert a.mac.address == "02:00:00:00:10:00" and b.mac.address == "02:00:00:00:10:01"
