@@ -154,6 +154,7 @@ class Seeder:
                 self.demo(max(5, int(name.split(":", 1)[1])))
             else:
                 raise ValueError(f"unknown seed {name!r} (demo, empty or scale:N)")
+            self.host_summaries()
             self.store.meta_set("counter:event", self.events)
 
     def base(self, demo: bool) -> None:
@@ -264,6 +265,17 @@ class Seeder:
                 "memory_policy": {"guaranteed": mem, "max": 4 * mem},
                 "cpu": {"topology": {"sockets": cores, "cores": 1, "threads": 1}},
                 "high_availability": {"enabled": False, "priority": 0}, "status": "ok"})
+
+    def host_summaries(self) -> None:
+        """Each host's VM summary and free scheduling memory, from the VMs seeded on it."""
+        vms = self.store.items("vms")
+        for h in self.store.items("hosts"):
+            mine = [v for v in vms if (v.get("host") or {}).get("id") == h["id"]]
+            base = int(h.get("max_scheduling_memory", 0))
+            self.put("hosts", "host", {
+                **h, "summary": {"active": len(mine), "migrating": 0, "total": len(mine)},
+                "_sched_base": base,
+                "max_scheduling_memory": base - sum(int(v.get("memory", 0)) for v in mine)})
 
     def user(self, oid: str, principal: str) -> None:
         self.put("users", "user", {

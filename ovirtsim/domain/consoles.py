@@ -37,10 +37,22 @@ def current_address(ctx: Context, coll_node: Node, obj: dict) -> dict | None:
     if vm.get("status") not in RUNNING or not vm.get("host"):
         return None
     host = ctx.store.get("hosts", vm["host"]["id"]) or {}
-    extra = {"address": host.get("address", "127.0.0.1"), "port": 5900}
+    port = console_port(ctx, vm)
+    extra = {"address": host.get("address", "127.0.0.1"), "port": port}
     if obj.get("protocol") == "spice":
-        extra["tls_port"] = 5901
+        extra["tls_port"] = port + 1
     return extra
+
+
+def console_port(ctx: Context, vm: dict) -> int:
+    """The VM's display port on its host: 5900, 5902, ... by the order VMs run there (a
+    spice TLS port takes the next one), so that no two VMs of a host share a port."""
+    hid = (vm.get("host") or {}).get("id")
+    on_host = sorted((v for v in ctx.store.items("vms")
+                      if (v.get("host") or {}).get("id") == hid and v.get("status") in RUNNING),
+                     key=lambda v: (int(v.get("start_time", 0) or 0), v["id"]))
+    index = next((i for i, v in enumerate(on_host) if v["id"] == vm["id"]), 0)
+    return 5900 + 2 * index
 
 
 def _ticket(params: dict) -> dict:
@@ -75,13 +87,13 @@ def remote_viewer_connection_file(ctx: Context, node: Node, params: dict) -> dic
     auth = headers.get("authorization", "")
     token = auth[7:] if auth.lower().startswith("bearer ") else ""
     lines = ["[virt-viewer]", f"type={proto}", f"host={host.get('address', '127.0.0.1')}",
-             "port=5900", f"password={secrets.token_urlsafe(9)}",
+             f"port={console_port(ctx, vm)}", f"password={secrets.token_urlsafe(9)}",
              "# Password is valid for 120 seconds.", "delete-this-file=1", "fullscreen=0",
              f"title={vm['name']}", "toggle-fullscreen=shift+f11",
              "release-cursor=shift+f12", "secure-attention=ctrl+alt+end"]
     if proto == "spice":
         subject = (host.get("certificate") or {}).get("subject", "")
-        lines += ["tls-port=5901", "enable-smartcard=0", "enable-usb-autoshare=1",
+        lines += [f"tls-port={console_port(ctx, vm) + 1}", "enable-smartcard=0", "enable-usb-autoshare=1",
                   "tls-ciphers=DEFAULT", f"host-subject={subject}", f"ca={ca}",
                   "secure-channels=smain;sinputs;scursor;splayback;srecord;sdisplay;"
                   "ssmartcard;susbredir"]

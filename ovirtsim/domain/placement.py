@@ -13,13 +13,13 @@ from ..dispatch.rules import RUNNING
 from ..web.routing import Node
 from .affinity import violations
 from .scheduling import ordering
-from .vms import set_vm, vm_of
+from .vms import scheduling_base, set_vm, vm_of
 
 
 def free_memory(ctx: Context, host: dict) -> int:
     used = sum(int(v.get("memory", 0)) for v in ctx.store.items("vms")
                if (v.get("host") or {}).get("id") == host["id"] and v.get("status") in RUNNING)
-    return int(host.get("max_scheduling_memory") or host.get("memory", 0)) - used
+    return scheduling_base(host) - used
 
 
 def candidates(ctx: Context, vm: dict, exclude: str | None = None,

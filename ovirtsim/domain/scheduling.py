@@ -75,8 +75,8 @@ def ordering(ctx: Context, cluster: dict, vm: dict):
     def key(host: dict) -> tuple:
         load = cpu_load(ctx, host)
         count = len(vms_on(ctx, host["id"]))
-        free = int(host.get("max_scheduling_memory") or host.get("memory", 0)) - \
-            memory_used(ctx, host)
+        free = int(host.get("_sched_base") or host.get("max_scheduling_memory") or
+                   host.get("memory", 0)) - memory_used(ctx, host)
         if name == "power_saving":
             # the busiest host that stays under HighUtilization with the VM on it
             over = cpu_load(ctx, host, vm) > high

@@ -181,12 +181,25 @@ def set_vm(ctx: Context, vid: str, **changes: Any) -> None:
             refresh_host(ctx, hid)
 
 
+def scheduling_base(host: dict) -> int:
+    """The memory a host offers VMs when it runs none (``max_scheduling_memory`` at idle)."""
+    return int(host.get("_sched_base") or host.get("max_scheduling_memory") or
+               host.get("memory", 0))
+
+
 def refresh_host(ctx: Context, hid: str) -> None:
+    """Keep a host's VM summary and ``max_scheduling_memory`` following what runs on it."""
+    host = ctx.store.get("hosts", hid)
+    if host is None:
+        return
     vms = [v for v in ctx.store.items("vms") if (v.get("host") or {}).get("id") == hid]
     summary = {"active": sum(1 for v in vms if v.get("status") in RUNNING),
                "migrating": sum(1 for v in vms if v.get("status") == "migrating"),
                "total": len(vms)}
-    ctx.store.update("hosts", hid, summary=summary)
+    base = scheduling_base(host)
+    used = sum(int(v.get("memory", 0)) for v in vms if v.get("status") in RUNNING)
+    ctx.store.update("hosts", hid, summary=summary, _sched_base=base,
+                     max_scheduling_memory=max(0, base - used))
 
 
 @on.action("vm", "clone")

@@ -333,3 +333,57 @@ def test_cluster_mac_pool_is_used(sdk_connection: sdk.Connection) -> None:
     a = nics.add(types.Nic(name="nic2"))
     b = nics.add(types.Nic(name="nic3"))
     assert a.mac.address == "02:00:00:00:10:00" and b.mac.address == "02:00:00:00:10:01"
+
+
+def _host_stat(conn: sdk.Connection, host_id: str, name: str) -> float:
+    hs = conn.system_service().hosts_service().host_service(host_id)
+    stat = next(s for s in hs.statistics_service().list() if s.name == name)
+    return stat.values[0].datum
+
+
+def test_host_memory_follows_its_vms(sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    host = _host(sdk_connection, "host2")                   # runs vm3 (4 GiB)
+    used = _host_stat(sdk_connection, host.id, "memory.used")
+    sched = host.max_scheduling_memory
+    assert host.summary.active == 1
+    vm2 = _vm(sdk_connection, "vm2")                        # 3 GiB
+    system.vms_service().vm_service(vm2.id).start(vm=types.Vm(placement_policy=
+        types.VmPlacementPolicy(hosts=[types.Host(id=host.id)])))
+    assert _host_stat(sdk_connection, host.id, "memory.used") == used + 3 * 2**30
+    assert _host_stat(sdk_connection, host.id, "cpu.current.user") > 0
+    again = _host(sdk_connection, "host2")
+    assert again.summary.active == 2 and again.max_scheduling_memory == sched - 3 * 2**30
+    system.vms_service().vm_service(vm2.id).stop()
+    assert _host_stat(sdk_connection, host.id, "memory.used") == used
+    assert _host(sdk_connection, "host2").max_scheduling_memory == sched
+
+
+def test_vm_nic_and_disk_statistics_follow_state(sdk_connection: sdk.Connection) -> None:
+    vms = sdk_connection.system_service().vms_service()
+    vm0 = vms.vm_service(_vm(sdk_connection, "vm0").id)
+    nic = vm0.nics_service().list()[0]
+    nic_stats = vm0.nics_service().nic_service(nic.id).statistics_service()
+    rx = {s.name: s.values[0].datum for s in nic_stats.list()}
+    assert rx["data.current.rx"] > 0
+    disk_id = vm0.disk_attachments_service().list()[0].id
+    disk_stats = sdk_connection.system_service().disks_service().disk_service(
+        disk_id).statistics_service()
+    assert {s.name: s.values[0].datum for s in disk_stats.list()}["data.current.read"] > 0
+    vm0.stop()
+    assert {s.name: s.values[0].datum for s in nic_stats.list()}["data.current.rx"] == 0
+    assert {s.name: s.values[0].datum for s in disk_stats.list()}["data.current.read"] == 0
+
+
+def test_console_ports_are_distinct_on_a_host(sdk_connection: sdk.Connection) -> None:
+    vms = sdk_connection.system_service().vms_service()
+    vm0 = _vm(sdk_connection, "vm0")
+    vm2 = _vm(sdk_connection, "vm2")
+    vms.vm_service(vm2.id).start(vm=types.Vm(placement_policy=types.VmPlacementPolicy(
+        hosts=[types.Host(id=vm0.host.id)])))
+    ports = set()
+    for vm in (vm0, vm2):
+        consoles = vms.vm_service(vm.id).graphics_consoles_service()
+        console = consoles.list(current=True)[0]
+        ports.add((console.port, console.tls_port))
+    assert len(ports) == 2
