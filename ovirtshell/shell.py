@@ -11,6 +11,7 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Callable
+from typing import TextIO
 
 from ovirtshell.commands import Registry
 from ovirtshell.config import Settings
@@ -170,13 +171,12 @@ class Shell:
                 render(result, fmt, self.env.stdout, color=self.color())
             self.env.stdout.flush()
             return
+        if redirect is not None:
+            self._write_file(redirect, lambda handle: render(result, fmt, handle, color=False))
+            return
         buffer = io.StringIO()
         render(result, fmt, buffer, color=False)
-        text = buffer.getvalue()
-        if redirect is not None:
-            self._write_file(redirect, text)
-        else:
-            self._pipe(pipe, text)
+        self._pipe(pipe, buffer.getvalue())
 
     def _reader_gone(self) -> None:
         """Stop quietly: nothing more can be written, and Python's final flush must not fail."""
@@ -194,11 +194,12 @@ class Shell:
         height = self.env.terminal_size()[1]
         page(text, self.env.environ.get("PAGER"), self.env.stdout, height, self.env.stdout_isatty)
 
-    def _write_file(self, redirect: tuple[str, str], text: str) -> None:
+    def _write_file(self, redirect: tuple[str, str], write: Callable[[TextIO], None]) -> None:
+        """Render straight into the file: a streamed listing is never held as text."""
         mode, path = redirect
         try:
             with open(path, "a" if mode == ">>" else "w", encoding="utf-8") as handle:
-                handle.write(text)
+                write(handle)
         except OSError as exc:
             raise CommandError(f"cannot write {path}: {exc.strerror}") from None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -100,10 +100,12 @@ class Client(Authentication):
         headers: Mapping[str, str] | None = None,
         correlation_id: str | None = None,
         log_body: bool = True,
+        stream: bool = False,
     ) -> httpx.Response:
         """Send an API request; log in first if needed, and once more on a 401 (expired token).
 
         `log_body=False` keeps a large reply (the multi-megabyte model) out of the debug sink.
+        With `stream`, a successful reply's body is left unread (see `stream`).
         """
         if not self.logged_in:
             with self._lock:
@@ -115,10 +117,12 @@ class Client(Authentication):
             used_token = self._token
             sent = self._api_headers(headers, correlation_id)
             response = self._transport.send(
-                method, url, params=query, content=body, headers=sent, log_body=log_body
+                method, url, params=query, content=body, headers=sent, log_body=log_body, stream=stream
             )
             if response.status_code != 401:
                 break
+            if stream:
+                response.close()
             if self._basic:
                 raise AuthenticationError(
                     "authentication failed: the engine rejected the user name or password (HTTP 401)"
@@ -131,12 +135,27 @@ class Client(Authentication):
                 if self._token == used_token:  # another thread may have logged in already
                     self._token = None
                     self.login()
-        return self._check(response, url, sent.get("Accept", XML))
+        if stream and response.status_code >= 300:
+            self._transport.read(response)  # a fault is small: read it to report it
+        try:
+            return self._check(response, url, sent.get("Accept", XML), streamed=stream)
+        except BaseException:
+            if stream:
+                response.close()
+            raise
 
-    def _check(self, response: httpx.Response, url: str, accept: str) -> httpx.Response:
+    def _check(
+        self, response: httpx.Response, url: str, accept: str, *, streamed: bool = False
+    ) -> httpx.Response:
         status = response.status_code
         if status < 300:
-            if accept == XML and response.content and not _is_xml(response):
+            if streamed:
+                ctype = response.headers.get("Content-Type", "").lower()
+                if accept == XML and ctype and "xml" not in ctype:
+                    raise CommunicationError(
+                        f"malformed response from {url}: expected XML, got {ctype} (HTTP {status})"
+                    )
+            elif accept == XML and response.content and not _is_xml(response):
                 ctype = response.headers.get("Content-Type") or "no content type"
                 raise CommunicationError(
                     f"malformed response from {url}: expected XML, got {ctype} (HTTP {status})"
@@ -163,6 +182,16 @@ class Client(Authentication):
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> bytes:
         """GET an API path; the XML body."""
         return self.request("GET", path, params=params).content
+
+    def stream(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[bytes]:
+        """GET an API path and give its XML body as it arrives, for documents of any size.
+
+        The status is checked before this returns (a fault raises here); transport failures
+        while reading raise `CommunicationError` from the iterator, which closes the response
+        when it ends or is closed.
+        """
+        response = self.request("GET", path, params=params, stream=True)
+        return self._transport.body_chunks(response)
 
     def post(
         self,

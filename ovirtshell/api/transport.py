@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import httpx
 
@@ -65,8 +65,13 @@ class Transport:
         debug_body: str | None = None,
         log_body: bool = True,
         secret: str | None = None,
+        stream: bool = False,
     ) -> httpx.Response:
-        """One exchange; transport failures become CommunicationError, and the debug sink sees it."""
+        """One exchange; transport failures become CommunicationError, and the debug sink sees it.
+
+        With `stream`, only the status and headers are read: the body comes from `body_chunks`
+        (and the caller closes the response).
+        """
         try:
             request = self._http.build_request(
                 method, url, params=params, content=content, data=data, headers=headers
@@ -77,15 +82,39 @@ class Transport:
             self._log.request(request, debug_body, secret)
         started = time.monotonic()
         try:
-            response = self._http.send(request)
+            response = self._http.send(request, stream=stream)
         except httpx.HTTPError as exc:
             error = self._error(exc)
             if self._log is not None:
                 self._log.emit(f"! {error}", secret)
             raise error from None
         if self._log is not None:
-            self._log.response(response, time.monotonic() - started, log_body, secret)
+            self._log.response(response, time.monotonic() - started, log_body, secret, streamed=stream)
         return response
+
+    def read(self, response: httpx.Response) -> bytes:
+        """The whole body of a streamed response (closed afterwards)."""
+        try:
+            return response.read()
+        except httpx.HTTPError as exc:
+            raise self._error(exc) from None
+        finally:
+            response.close()
+
+    def body_chunks(self, response: httpx.Response) -> Iterator[bytes]:
+        """A streamed response's body as it arrives; transport failures become CommunicationError.
+
+        The response is closed when the body ends, fails, or the reader stops early.
+        """
+        try:
+            yield from response.iter_bytes()
+        except httpx.HTTPError as exc:
+            error = self._error(exc)
+            if self._log is not None:
+                self._log.emit(f"! {error}")
+            raise error from None
+        finally:
+            response.close()
 
     def _error(self, exc: httpx.HTTPError) -> CommunicationError:
         api = self._urls.api

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import fnmatch
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.language import Command
 from ovirtshell.locate import query_params, target
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
+
+if TYPE_CHECKING:
+    from ovirtshell.api.stream import ObjectStream
+    from ovirtshell.connection import Connection
 
 SPEC = CommandSpec(
     name="list",
@@ -49,26 +54,28 @@ def run(shell, command: Command) -> Result:
     t = target(shell, command, "list")
     if not t.resource.can_list:
         raise UsageError(f"{t.resource.name} objects cannot be listed")
-    client = t.connection.client
     params = dict(t.request.query)
     options = t.request.shell
     if options.get("query") is not None:
         if not t.resource.searchable:
             raise UsageError(f"--query is not available for {t.resource.plural}: the engine cannot search them")
         params["search"] = options["query"]
-    from ovirtshell.api.codec import decode_list
+    pairs = parse_kwargs(options["kwargs"]) if options.get("kwargs") else None
+    items = read_collection(t.connection, t.collection, t.resource.item_type, query_params(params))
+    if pairs:
+        items.where(matcher(pairs), {split_key(key)[0] for key, _ in pairs})
+    return Result(data=items, kind=t.resource.name, show_all=bool(options.get("show-all")))
 
-    xml = client.get(t.collection, query_params(params))
-    items = decode_list(t.connection.index.model, t.resource.item_type, xml)
-    if options.get("kwargs"):
-        items = filter_items(items, parse_kwargs(options["kwargs"]))
-        xml = None  # the engine's document no longer matches what is shown
-    return Result(
-        data=items,
-        kind=t.resource.name,
-        xml=xml,
-        show_all=bool(options.get("show-all")),
-    )
+
+def read_collection(connection: Connection, path: str, item_type: str, params: dict[str, str]) -> ObjectStream:
+    """The collection at `path` as an `ObjectStream`: objects decoded as they arrive.
+
+    The engine's status is checked here; the body is read while the result is rendered.
+    """
+    from ovirtshell.api.stream import ObjectStream
+
+    chunks = connection.client.stream(path, params)
+    return ObjectStream(connection.index.model, item_type, chunks)
 
 
 def parse_kwargs(text: str) -> list[tuple[str, str]]:
@@ -95,14 +102,25 @@ def _values(data: Any, path: list[str]) -> list[str]:
     return _values(data.get(path[0]), path[1:])
 
 
-def filter_items(items: list[dict], pairs: list[tuple[str, str]]) -> list[dict]:
-    """Keep items where every field (nested with '-' or '.') matches its glob, case-insensitively."""
+def split_key(key: str) -> list[str]:
+    """A --kwargs field as a path: nested names joined with '-' or '.'."""
+    return key.replace(".", "-").split("-")
+
+
+def matcher(pairs: list[tuple[str, str]]) -> Callable[[dict], bool]:
+    """Whether an item's every field (nested with '-' or '.') matches its glob, case-insensitively."""
+    checks = [(split_key(key), pattern.lower()) for key, pattern in pairs]
 
     def keep(item: dict) -> bool:
-        for key, pattern in pairs:
-            path = key.replace(".", "-").split("-")
-            if not any(fnmatch.fnmatchcase(v.lower(), pattern.lower()) for v in _values(item, path)):
+        for path, pattern in checks:
+            if not any(fnmatch.fnmatchcase(v.lower(), pattern) for v in _values(item, path)):
                 return False
         return True
 
+    return keep
+
+
+def filter_items(items: list[dict], pairs: list[tuple[str, str]]) -> list[dict]:
+    """The items `matcher(pairs)` keeps."""
+    keep = matcher(pairs)
     return [item for item in items if keep(item)]
