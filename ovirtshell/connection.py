@@ -22,6 +22,7 @@ class Connection:
     url: str
     product: str
     version: str
+    session_file: Path | None = None  # where the login is kept for the next run (token cache)
 
     @property
     def host(self) -> str:
@@ -74,15 +75,40 @@ def open_connection(
         ),
         debug=debug,
     )
+    saved_at = None
+    if settings.token_cache and not settings.kerberos and settings.username:
+        from ovirtshell.api.tokencache import read_session, session_file
+
+        saved_at = session_file(cache_dir, settings.url, settings.username)
     try:
-        client.login()
-        root = etree.fromstring(client.api_root())
-        product = root.findtext("product_info/name") or "oVirt Engine"
-        version = root.findtext("product_info/version/full_version") or ".".join(
-            root.findtext(f"product_info/version/{part}") or "0" for part in ("major", "minor", "build")
-        )
+        saved = read_session(saved_at) if saved_at is not None else None
+        if saved is not None:
+            if debug is not None:
+                debug("using the session saved by an earlier run (token not shown)")
+            client.adopt(saved.token, saved.expires)
+            product, version = saved.product, saved.version
+        else:
+            client.login()
+            root = etree.fromstring(client.api_root())
+            product = root.findtext("product_info/name") or "oVirt Engine"
+            version = root.findtext("product_info/version/full_version") or ".".join(
+                root.findtext(f"product_info/version/{part}") or "0" for part in ("major", "minor", "build")
+            )
+        if saved_at is not None:
+            client.on_login = lambda: _save(client, saved_at, product, version)
+            if saved is None:
+                client.on_login()
         index = load_model(settings.url, version, client.fetch_model, cache_dir)
     except BaseException:
         client.close()
         raise
-    return Connection(client=client, index=index, url=settings.url, product=product, version=version)
+    return Connection(
+        client=client, index=index, url=settings.url, product=product, version=version, session_file=saved_at
+    )
+
+
+def _save(client: Client, path: Path, product: str, version: str) -> None:
+    from ovirtshell.api.tokencache import SavedSession, write_session
+
+    if client.token:
+        write_session(path, SavedSession(client.token, client.token_expires, product, version))

@@ -64,13 +64,22 @@ class Shell:
         )
         return self.connection
 
-    def disconnect(self) -> None:
+    def disconnect(self, *, keep_session: bool = False) -> None:
+        """Log out (the token is revoked and its saved copy removed); with `keep_session`, on
+        leaving, a saved login is kept for the next run instead."""
         connection, self.connection = self.connection, None
-        if connection is not None:
-            try:
-                connection.client.logout()
-            finally:
-                connection.client.close()
+        if connection is None:
+            return
+        try:
+            if keep_session and connection.session_file is not None and connection.client.token:
+                return
+            if connection.session_file is not None:
+                from ovirtshell.api.tokencache import forget
+
+                forget(connection.session_file)
+            connection.client.logout()
+        finally:
+            connection.client.close()
 
     def require_connection(self) -> Connection:
         if self.connection is None:
@@ -223,9 +232,9 @@ class Shell:
         self.env.stderr.write(f"debug: {line}\n")
 
     def close(self) -> None:
-        """Log out; never raises at exit."""
+        """Leave: log out unless the login is kept for the next run; never raises at exit."""
         try:
-            self.disconnect()
+            self.disconnect(keep_session=True)
         except Exception as exc:  # noqa: BLE001 - leaving must not fail
             if self.settings.debug:
                 print(f"debug: logout failed: {exc}", file=sys.stderr)

@@ -39,6 +39,8 @@ class Client(Authentication):
         self.urls = EngineUrls.parse(settings.url)
         self._token: str | None = None
         self._basic = False  # the engine has no SSO endpoint: HTTP Basic on every request
+        self.token_expires: float | None = None
+        self.on_login: Callable[[], None] | None = None
         self._lock = threading.Lock()
         self._transport = Transport(settings, self.urls, debug=debug, token=lambda: self._token)
 
