@@ -140,33 +140,31 @@ def _by_id(shell: Shell, resource: Resource, collection: str, value: str) -> Fou
 
 
 def _by_name(shell: Shell, resource: Resource, collection: str, value: str) -> Found | None:
-    from ovirtshell.api.codec import decode_list
+    from lxml import etree
+
+    from ovirtshell.api.codec import decode_element, parse_document
 
     connection = shell.require_connection()
     params = {"search": f'name="{value}"'} if resource.searchable else None
-    xml = connection.client.get(collection, params)
-    items = decode_list(connection.index.model, resource.item_type, xml)
-    matches = [item for item in items if item.get("name") == value]
+    root = parse_document(connection.client.get(collection, params))
+    model, item_type = connection.index.model, resource.item_type
+    if root.tag == item_type:  # one object where a collection was expected
+        elements = [root]
+    else:
+        elements = [c for c in root if isinstance(c.tag, str) and c.tag not in ("link", "actions")]
+    # The names first: only the matching element is decoded whole.
+    names = [decode_element(model, item_type, el, frozenset({"name"})) for el in elements]
+    matches = [i for i, item in enumerate(names) if item.get("name") == value]
     if not matches:
-        matches = [item for item in items if str(item.get("name", "")).lower() == value.lower()]
+        matches = [i for i, item in enumerate(names) if str(item.get("name", "")).lower() == value.lower()]
     if not matches:
         return None
     if len(matches) > 1:
-        listed = ", ".join(f"{m.get('name')} ({m.get('id')})" for m in matches)
+        listed = ", ".join(f"{names[i].get('name')} ({names[i].get('id')})" for i in matches)
         raise CommandError(f"{resource.name} name {value!r} is ambiguous: {listed}; use the id")
-    item = matches[0]
-    return Found(f"{collection}/{item['id']}", item, _element_xml(xml, str(item["id"])))
-
-
-def _element_xml(collection_xml: bytes, object_id: str) -> bytes:
-    """The one object's element out of a collection document (a list item is the full object)."""
-    from lxml import etree
-
-    root = etree.fromstring(collection_xml)
-    for child in root:
-        if child.get("id") == object_id:
-            return etree.tostring(child)
-    return b""
+    element = elements[matches[0]]
+    item = decode_element(model, item_type, element)
+    return Found(f"{collection}/{item['id']}", item, etree.tostring(element))
 
 
 def query_params(params: dict[str, Any]) -> dict[str, str]:

@@ -152,6 +152,11 @@ def _root(xml: XmlInput) -> Element:
     return xml
 
 
+def parse_document(xml: XmlInput) -> Element:
+    """The root element of a document from the engine; malformed XML is a CodecError."""
+    return _root(xml)
+
+
 def _int(text: str | None) -> int | str | None:
     if text is None:
         return None
