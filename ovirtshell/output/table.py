@@ -8,6 +8,7 @@ in docs/output.md; `--fields` overrides it.
 from __future__ import annotations
 
 import csv
+import sys
 from typing import Any, TextIO
 
 from ovirtshell.output.paths import (
@@ -191,15 +192,34 @@ def render_table(
     width: int | None = None,
 ) -> None:
     """A tabulate "simple" table with a header row; cut to `width` columns when given."""
-    import tabulate  # lazy: -E with the default format must not pay for it
-
     headers, rows = rows_of(data, fields)
+    tabulate = _tabulate(all(c.isascii() for row in (headers, *rows) for c in row))
     if width:
         rows = fit(headers, rows, width, getattr(tabulate, "MIN_PADDING", 2))
     lines = tabulate.tabulate(rows, headers, tablefmt="simple", disable_numparse=True).split("\n")
     if color and lines:
         lines[0] = f"{_BOLD}{lines[0]}{_RESET}"
     out.write("\n".join(lines) + "\n")
+
+
+def _tabulate(ascii_only: bool) -> Any:
+    """tabulate, imported when a table is shown; its optional wcwidth (wide characters) is
+    loaded only for cells that need it, as it costs more to import than tabulate itself."""
+    if "tabulate" not in sys.modules and ascii_only and "wcwidth" not in sys.modules:
+        sys.modules["wcwidth"] = None  # type: ignore[assignment]  # tabulate: "not installed"
+        try:
+            import tabulate
+        finally:
+            del sys.modules["wcwidth"]
+    import tabulate
+
+    if not ascii_only and tabulate.wcwidth is None:
+        try:
+            import wcwidth
+        except ImportError:
+            return tabulate
+        tabulate.wcwidth, tabulate.WIDE_CHARS_MODE = wcwidth, True
+    return tabulate
 
 
 def render_csv(data: Any, out: TextIO, *, fields: tuple[str, ...] | None = None) -> None:
