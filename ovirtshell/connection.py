@@ -39,9 +39,8 @@ def open_connection(
     ask_password: Callable[[], str] | None = None,
 ) -> Connection:
     """Log in, read the engine's version, and load its model from the cache or the engine."""
-    from lxml import etree
-
     from ovirtshell.api.client import Client, ConnectionSettings
+    from ovirtshell.api.codec import CodecError, parse_document
     from ovirtshell.metadata.loader import load_model
 
     if not settings.url:
@@ -69,6 +68,7 @@ def open_connection(
             cert_file=settings.cert_file,
             key_file=settings.key_file,
             timeout=settings.timeout,
+            max_response=settings.max_response_size,
             filter=settings.filter,
             kerberos=settings.kerberos,
             session_timeout=settings.session_timeout,
@@ -89,7 +89,9 @@ def open_connection(
             product, version = saved.product, saved.version
         else:
             client.login()
-            root = etree.fromstring(client.api_root())
+            root = parse_document(client.api_root())
+            if root.tag != "api":
+                raise CodecError(f"malformed response from {settings.url}: the API root is <{root.tag}>, not <api>")
             product = root.findtext("product_info/name") or "oVirt Engine"
             version = root.findtext("product_info/version/full_version") or ".".join(
                 root.findtext(f"product_info/version/{part}") or "0" for part in ("major", "minor", "build")
@@ -98,7 +100,10 @@ def open_connection(
             client.on_login = lambda: _save(client, saved_at, product, version)
             if saved is None:
                 client.on_login()
-        index = load_model(settings.url, version, client.fetch_model, cache_dir)
+        try:
+            index = load_model(settings.url, version, client.fetch_model, cache_dir)
+        except RecursionError:
+            raise CodecError(f"malformed response from {settings.url}: the API model is nested too deeply") from None
     except BaseException:
         client.close()
         raise

@@ -11,15 +11,18 @@ from __future__ import annotations
 import base64
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from ovirtshell.api.auth import Authentication
+from ovirtshell.api.body import ResponseTooLarge
 from ovirtshell.api.errors import (
     AuthenticationError,
     CommunicationError,
+    DeadlineError,
     NotFoundError,
     RemoteError,
 )
@@ -64,7 +67,15 @@ class Client(Authentication):
     def url(self, path: str) -> str:
         """The full URL of an API path ("/vms/1", "vms/1") or an engine href ("/ovirt-engine/api/vms/1")."""
         if path.startswith(("http://", "https://")):
+            origin = self.urls.origin
+            if path != origin and not path.startswith(origin + "/"):
+                # An href naming another host must not receive this session's token.
+                raise CommunicationError(f"the engine pointed to another host: {path.split('?')[0]}")
             return path
+        if any(part in (".", "..") for part in path.split("?", 1)[0].split("/")):
+            # Identifiers are percent-encoded by the shell: a bare dot segment came from elsewhere
+            # (an engine's id) and would let the request leave its collection.
+            raise CommunicationError(f"refusing a request path with '..' or '.' segments: {path.split('?')[0]}")
         api_path = self.urls.api_path
         if path == api_path or path.startswith(api_path + "/") or path.startswith(api_path + "?"):
             return self.urls.origin + path
@@ -102,12 +113,10 @@ class Client(Authentication):
         headers: Mapping[str, str] | None = None,
         correlation_id: str | None = None,
         log_body: bool = True,
-        stream: bool = False,
     ) -> httpx.Response:
         """Send an API request; log in first if needed, and once more on a 401 (expired token).
 
         `log_body=False` keeps a large reply (the multi-megabyte model) out of the debug sink.
-        With `stream`, a successful reply's body is left unread (see `stream`).
         """
         if not self.logged_in:
             with self._lock:
@@ -119,12 +128,10 @@ class Client(Authentication):
             used_token = self._token
             sent = self._api_headers(headers, correlation_id)
             response = self._transport.send(
-                method, url, params=query, content=body, headers=sent, log_body=log_body, stream=stream
+                method, url, params=query, content=body, headers=sent, log_body=log_body
             )
             if response.status_code != 401:
                 break
-            if stream:
-                response.close()
             if self._basic:
                 raise AuthenticationError(
                     "authentication failed: the engine rejected the user name or password (HTTP 401)"
@@ -137,27 +144,12 @@ class Client(Authentication):
                 if self._token == used_token:  # another thread may have logged in already
                     self._token = None
                     self.login()
-        if stream and response.status_code >= 300:
-            self._transport.read(response)  # a fault is small: read it to report it
-        try:
-            return self._check(response, url, sent.get("Accept", XML), streamed=stream)
-        except BaseException:
-            if stream:
-                response.close()
-            raise
+        return self._check(response, url, sent.get("Accept", XML))
 
-    def _check(
-        self, response: httpx.Response, url: str, accept: str, *, streamed: bool = False
-    ) -> httpx.Response:
+    def _check(self, response: httpx.Response, url: str, accept: str) -> httpx.Response:
         status = response.status_code
         if status < 300:
-            if streamed:
-                ctype = response.headers.get("Content-Type", "").lower()
-                if accept == XML and ctype and "xml" not in ctype:
-                    raise CommunicationError(
-                        f"malformed response from {url}: expected XML, got {ctype} (HTTP {status})"
-                    )
-            elif accept == XML and response.content and not _is_xml(response):
+            if accept == XML and response.content and not _is_xml(response):
                 ctype = response.headers.get("Content-Type") or "no content type"
                 raise CommunicationError(
                     f"malformed response from {url}: expected XML, got {ctype} (HTTP {status})"
@@ -188,12 +180,30 @@ class Client(Authentication):
     def stream(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[bytes]:
         """GET an API path and give its XML body as it arrives, for documents of any size.
 
-        The status is checked before this returns (a fault raises here); transport failures
-        while reading raise `CommunicationError` from the iterator, which closes the response
-        when it ends or is closed.
+        The transport's deadline and size cap apply as to any request. The status is checked
+        before this returns; anything but a success (a 401 to log in again, a fault, a 404) is
+        closed and asked again the ordinary way, which reports it. Failures while reading are
+        `CommunicationError`s from the iterator, which releases the response when it ends or
+        is closed.
         """
-        response = self.request("GET", path, params=params, stream=True)
-        return self._transport.body_chunks(response)
+        if not self.logged_in:
+            with self._lock:
+                if not self.logged_in:
+                    self.login()
+        url = self.url(path)
+        exchange = ExitStack()
+        response, chunks = exchange.enter_context(
+            self._transport.stream("GET", url, params=_query(params), headers=self._api_headers(None, None))
+        )
+        status = response.status_code
+        ctype = response.headers.get("Content-Type", "").lower()
+        if status >= 300 or (ctype and "xml" not in ctype):
+            exchange.close()
+            if status < 300:
+                raise CommunicationError(f"malformed response from {url}: expected XML, got {ctype} (HTTP {status})")
+            return iter((self.get(path, params),))
+        self._transport.log_streamed(response)
+        return _released(exchange, chunks)
 
     def post(
         self,
@@ -237,6 +247,8 @@ class Client(Authentication):
             response = self._transport.send("GET", url, headers={"Accept": "application/json"}, log_body=False)
             if response.status_code == 200 and response.content.lstrip()[:1] == b"{":
                 return response.content
+        except (DeadlineError, ResponseTooLarge):
+            raise  # trying the other path would only double the wait
         except CommunicationError:
             pass  # the API path below reports the problem if it persists
         try:
@@ -250,6 +262,11 @@ class Client(Authentication):
         if response.content.lstrip()[:1] != b"{":
             raise CommunicationError(f"malformed response from {self.urls.api}/model.json: not JSON")
         return response.content
+
+
+def _released(exchange: ExitStack, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    with exchange:
+        yield from chunks
 
 
 def _query(params: Mapping[str, Any] | None) -> list[tuple[str, str]] | None:
@@ -278,7 +295,7 @@ def _is_xml(response: httpx.Response) -> bool:
 def _json_fault(response: httpx.Response) -> tuple[str | None, str | None]:
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's stack
         return None, None
     if isinstance(data, dict) and ("reason" in data or "detail" in data):
         return data.get("reason"), data.get("detail")

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
+from ovirtshell.dryrun import dry_run
 from ovirtshell.language import Command
-from ovirtshell.locate import find, parent_types, resolve_references, resolve_type, target
+from ovirtshell.locate import (
+    find,
+    parent_types,
+    query_params,
+    resolve_references,
+    resolve_type,
+    target,
+)
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
 from ovirtshell.wait import follow_up, make_waiter
@@ -17,11 +25,13 @@ SPEC = CommandSpec(
         "Runs an action of the engine's model on an object found by id or name. Each action's "
         "parameters are its options (help action <type> <action>). The reply is printed: its "
         "status, the job, and outputs such as a ticket. --wait returns only once the job has "
-        "ended and the object has settled (e.g. a started VM is up)."
+        "ended and the object has settled (e.g. a started VM is up). --dry-run prints the request "
+        "instead of sending it."
     ),
     options=(
         OptionDoc("wait", "return when the action's work has finished"),
         OptionDoc("timeout", "how long --wait may take, in seconds (default 600)", "SECONDS"),
+        OptionDoc("dry-run", "print the method, URL and body instead of sending them"),
     ),
     examples=(
         "action vm web1 start --wait",
@@ -29,6 +39,8 @@ SPEC = CommandSpec(
         "action vm web1 shutdown --reason 'kernel upgrade'",
         "action host host2 deactivate --wait",
         "action vm web1 ticket",
+        "action host host0 setupnetworks --dry-run --modified_bonds "
+        "'{\"name\":\"bond0\",\"bonding\":{\"slaves\":[{\"name\":\"eth1\"},{\"name\":\"eth2\"}]}}'",
     ),
     typed=True,
 )
@@ -49,7 +61,11 @@ def run(shell, command: Command) -> Result:
     waiter = make_waiter(shell, t.request.shell)
     model = connection.index.model
     body = encode(model, "action", resolve_references(shell, t, "action"), tag="action")
-    xml = connection.client.post(f"{found.path}/{method.name.replace('_', '')}", body)
+    path = f"{found.path}/{method.name.replace('_', '')}"
+    params = query_params(t.request.query)
+    if t.request.shell.get("dry-run"):
+        return dry_run(connection.client, "POST", path, params, body)
+    xml = connection.client.post(path, body, params=params)
     reply = decode_action(model, xml) if xml else {}
     label = f"{t.resource.name} {found.data.get('name') or found.data.get('id')}"
     if waiter is not None:

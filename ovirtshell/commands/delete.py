@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
+from ovirtshell.dryrun import dry_run
 from ovirtshell.language import Command
 from ovirtshell.locate import find, query_params, target
 from ovirtshell.result import Result
@@ -17,12 +18,14 @@ SPEC = CommandSpec(
         "Removes an object, found by id or name. In the interactive shell it asks for confirmation "
         "(default no) unless --yes is given or set confirm off; -E, -f and piped scripts never ask. "
         "--wait returns only once the object is gone. The engine's own removal parameters (such as "
-        "--force, --async, --detach_only) come from its model: see help delete <type>."
+        "--force, --async, --detach_only) come from its model: see help delete <type>. --dry-run "
+        "prints the request instead of sending it (and asks nothing)."
     ),
     options=(
         OptionDoc("yes", "do not ask for confirmation"),
         OptionDoc("wait", "return when the object is gone"),
         OptionDoc("timeout", "how long --wait may take, in seconds (default 600)", "SECONDS"),
+        OptionDoc("dry-run", "print the method and URL instead of sending them"),
     ),
     examples=("delete vm web1", "delete vm web1 --yes --wait", "delete nic nic2 --parent-vm-name web1"),
     aliases=("remove",),
@@ -40,6 +43,8 @@ def run(shell, command: Command) -> Result:
         raise UsageError(f"{t.resource.name} objects cannot be removed")
     found = find(shell, t.resource, t.collection, t.args[0])
     label = f"{t.resource.name} {found.data.get('name') or found.data.get('id')}"
+    if t.request.shell.get("dry-run"):
+        return dry_run(t.connection.client, "DELETE", found.path, query_params(t.request.query))
     if shell.interactive and shell.settings.confirm and not t.request.shell.get("yes") and shell.ask_confirm:
         if not shell.ask_confirm(f"delete {label}?"):
             raise CommandError("not deleted: confirmation refused")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.language import Command
-from ovirtshell.locate import query_params, target
+from ovirtshell.locate import attached_items, query_params, target
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
 
@@ -61,10 +61,15 @@ def run(shell, command: Command) -> Result:
             raise UsageError(f"--query is not available for {t.resource.plural}: the engine cannot search them")
         params["search"] = options["query"]
     pairs = parse_kwargs(options["kwargs"]) if options.get("kwargs") else None
-    items = read_collection(t.connection, t.collection, t.resource.item_type, query_params(params))
+    if t.via is not None:  # list disks --parent-vm-name X: through the VM's disk attachments
+        items = attached_items(t, query_params(params))
+        if pairs:
+            items = filter_items(items, pairs)
+        return Result(data=items, kind=t.resource.name, show_all=bool(options.get("show-all")))
+    stream = read_collection(t.connection, t.collection, t.resource.item_type, query_params(params))
     if pairs:
-        items.where(matcher(pairs), {split_key(key)[0] for key, _ in pairs})
-    return Result(data=items, kind=t.resource.name, show_all=bool(options.get("show-all")))
+        stream.where(matcher(pairs), {split_key(key)[0] for key, _ in pairs})
+    return Result(data=stream, kind=t.resource.name, show_all=bool(options.get("show-all")))
 
 
 def read_collection(connection: Connection, path: str, item_type: str, params: dict[str, str]) -> ObjectStream:

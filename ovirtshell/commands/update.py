@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ovirtshell.commands.spec import CommandSpec
+from ovirtshell.commands.spec import CommandSpec, OptionDoc
+from ovirtshell.dryrun import dry_run
 from ovirtshell.language import Command
 from ovirtshell.locate import find, query_params, resolve_references, target
 from ovirtshell.result import Result
@@ -14,8 +15,9 @@ SPEC = CommandSpec(
     usage="update <type> <id|name> [parent options] [attribute options]",
     description=(
         "Changes the given fields of an object, found by id or name; only those fields are sent. "
-        "See help update <type> for the options."
+        "See help update <type> for the options. --dry-run prints the request instead of sending it."
     ),
+    options=(OptionDoc("dry-run", "print the method, URL and body instead of sending them"),),
     examples=("update vm web1 --memory 4GiB --description 'web server'", "update host host1 --comment rack-2"),
     typed=True,
 )
@@ -34,5 +36,7 @@ def run(shell, command: Command) -> Result:
     found = find(shell, t.resource, t.collection, t.args[0])
     model = t.connection.index.model
     body = encode(model, t.resource.item_type, resolve_references(shell, t, t.resource.item_type))
+    if t.request.shell.get("dry-run"):
+        return dry_run(t.connection.client, "PUT", found.path, query_params(t.request.query), body)
     xml = t.connection.client.put(found.path, body, params=query_params(t.request.query))
     return Result(data=decode(model, t.resource.item_type, xml), kind=t.resource.name, xml=xml)

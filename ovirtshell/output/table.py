@@ -11,6 +11,7 @@ import csv
 import sys
 from typing import Any, TextIO
 
+from ovirtshell.output import escape
 from ovirtshell.output.paths import (
     HIDDEN,
     cell,
@@ -146,9 +147,9 @@ def rows_of(data: Any, fields: tuple[str, ...] | None) -> tuple[list[str], list[
                 chooser.add(item)
             columns = chooser.columns()
             rows = chooser.rows(columns)
-        return [path_name(c) for c in columns], rows
+        return [escape.text(path_name(c)) for c in columns], rows
     pairs = object_lines(data, fields)
-    return ["field", "value"], [[name, cell(value)] for name, value in pairs]
+    return ["field", "value"], [[escape.text(name), cell(value)] for name, value in pairs]
 
 
 def _truncate(text: str, width: int) -> str:
@@ -237,7 +238,7 @@ def render_csv(data: Any, out: TextIO, *, fields: tuple[str, ...] | None = None)
     if fields:
         columns = list(fields)
         show_only(data, top_keys(columns))
-        writer.writerow([path_name(c) for c in columns])
+        writer.writerow([escape.text(path_name(c)) for c in columns])
         for item in data:
             writer.writerow(row_of(item, columns))
         return
@@ -248,7 +249,7 @@ def render_csv(data: Any, out: TextIO, *, fields: tuple[str, ...] | None = None)
         if chooser.decided:
             break
     columns = chooser.columns()
-    writer.writerow([path_name(c) for c in columns])
+    writer.writerow([escape.text(path_name(c)) for c in columns])
     writer.writerows(chooser.rows(columns))
     for item in items:
         writer.writerow(row_of(item, columns))
