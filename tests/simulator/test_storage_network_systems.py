@@ -179,3 +179,41 @@ def test_host_upgraded(sdk_connection: sdk.Connection) -> None:
     assert any("upgrade was completed" in t for t in texts)
     with pytest.raises(sdk.Error, match="Maintenance"):
         hosts.host_service(_one(hosts, "host0").id).upgrade()
+
+
+def test_storage_domain_attach_master_and_data_center_status(
+        sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    sds = system.storage_domains_service()
+    with pytest.raises(sdk.Error, match=r"storage.path.* required"):
+        sds.add(types.StorageDomain(name="nopath", type=types.StorageDomainType.DATA,
+                                    host=types.Host(name="host0"), storage=types.HostStorage(
+                                        type=types.StorageType.NFS, address="nfs")))
+    with pytest.raises(sdk.Error, match=r"storage.type\] required"):
+        sds.add(types.StorageDomain(name="notype", type=types.StorageDomainType.DATA,
+                                    host=types.Host(name="host0"),
+                                    storage=types.HostStorage(path="/x")))
+    dcs = system.data_centers_service()
+    dc = dcs.add(types.DataCenter(name="dc2", local=False))
+    assert dc.status == types.DataCenterStatus.UNINITIALIZED
+    new = sds.add(types.StorageDomain(
+        name="nfs2", type=types.StorageDomainType.DATA, host=types.Host(name="host0"),
+        storage=types.HostStorage(type=types.StorageType.NFS, address="nfs", path="/e/2")))
+    attached = dcs.data_center_service(dc.id).storage_domains_service()
+    attached.add(types.StorageDomain(name="nfs2"))  # looked up by name
+    assert sds.storage_domain_service(new.id).get().master is True
+    assert dcs.data_center_service(dc.id).get().status == types.DataCenterStatus.UP
+    one = attached.storage_domain_service(new.id)
+    with pytest.raises(sdk.Error, match="Maintenance"):
+        one.remove()
+    one.deactivate()
+    assert dcs.data_center_service(dc.id).get().status == types.DataCenterStatus.MAINTENANCE
+    assert sds.storage_domain_service(new.id).get().master is False
+    one.activate()
+    assert sds.storage_domain_service(new.id).get().master is True
+    default = _one(dcs, "Default")
+    data2 = _one(sds, "data2")
+    dcs.data_center_service(default.id).set_master(storage_domain=types.StorageDomain(
+        id=data2.id))
+    assert sds.storage_domain_service(data2.id).get().master is True
+    assert _one(sds, "data").master is False
