@@ -229,7 +229,9 @@ class Seeder:
         self.put("networks", "network", {
             "id": net, "name": "ovirtmgmt", "description": "Management Network",
             "data_center": ref(dc), "mtu": 0, "stp": False, "required": True,
-            "usages": ["vm", "management"], "port_isolation": False})
+            "usages": ["vm", "management"], "port_isolation": False,
+            "_clusters": {cl: {"required": True, "usages": ["vm", "management", "display",
+                                                             "migration", "default_route"]}}})
         vp = sid("vnic_profile", "ovirtmgmt")
         self.put("vnicprofiles", "vnic_profile", {
             "id": vp, "name": "ovirtmgmt", "network": ref(net), "port_mirroring": False,

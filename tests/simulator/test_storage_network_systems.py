@@ -217,3 +217,25 @@ def test_storage_domain_attach_master_and_data_center_status(
         id=data2.id))
     assert sds.storage_domain_service(data2.id).get().master is True
     assert _one(sds, "data").master is False
+
+
+def test_network_attached_to_a_cluster_is_not_created(sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    dc = _one(system.data_centers_service(), "Default")
+    net = system.networks_service().add(types.Network(
+        name="migr", data_center=types.DataCenter(id=dc.id)))
+    count = len(system.networks_service().list())
+    cl = _one(system.clusters_service(), "Default")
+    cnets = system.clusters_service().cluster_service(cl.id).networks_service()
+    assert [n.name for n in cnets.list()] == ["ovirtmgmt"]
+    cnets.add(types.Network(id=net.id, required=False,
+                            usages=[types.NetworkUsage.MIGRATION]))
+    assert len(system.networks_service().list()) == count
+    attached = {n.name: n for n in cnets.list()}
+    assert attached["migr"].required is False
+    assert attached["migr"].usages == [types.NetworkUsage.MIGRATION]
+    with pytest.raises(sdk.Error, match="already attached"):
+        cnets.add(types.Network(name="migr"))
+    cnets.network_service(net.id).remove()
+    assert [n.name for n in cnets.list()] == ["ovirtmgmt"]
+    assert len(system.networks_service().list()) == count
