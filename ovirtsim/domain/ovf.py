@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 from ..core import registry as on
 from ..core.context import Context
-from ..core.errors import conflict
+from ..core.errors import Fault, conflict
 from ..core.journal import end_job, event, start_job
 from ..web.routing import Node
 from .images import charge, find
@@ -35,6 +35,8 @@ def _export(ctx: Context, node: Node, params: dict, kind: str) -> dict:
     obj = dict(store.get(coll, str(node.id)) or {})
     if kind == "vm" and obj.get("status") != "down":
         raise conflict("export", "VM", "VM is not down.", True)
+    if params.get("host") and not params.get("storage_domain"):
+        return _export_ova(ctx, params, kind, coll, obj)
     sd = find(ctx, "storagedomains", params.get("storage_domain"), "StorageDomain")
     if sd.get("type") != "export":
         raise conflict("export", "VM" if kind == "vm" else "Template", "The target Storage "
@@ -81,10 +83,14 @@ def template_export(ctx: Context, node: Node, params: dict) -> dict:
 
 
 def _import(ctx: Context, node: Node, params: dict, kind: str) -> dict:
+    src = dict(ctx.store.get(node.coll or "", str(node.id)) or {})
+    return _import_doc(ctx, src, params, kind)
+
+
+def _import_doc(ctx: Context, src: dict, params: dict, kind: str) -> dict:
     store = ctx.store
     coll = "vms" if kind == "vm" else "templates"
     label = "VM" if kind == "vm" else "Template"
-    src = dict(store.get(node.coll or "", str(node.id)) or {})
     cluster = find(ctx, "clusters", params.get("cluster") or {"name": "Default"}, "Cluster")
     sd = find(ctx, "storagedomains", params.get("storage_domain"), "StorageDomain") \
         if params.get("storage_domain") else None
@@ -156,3 +162,66 @@ def vm_register(ctx: Context, node: Node, params: dict) -> dict:
 @on.action("storage_domain_template", "register")
 def template_register(ctx: Context, node: Node, params: dict) -> dict:
     return _import(ctx, node, params, "template")
+
+
+OVAS = "sim/ovas"  # OVA files written on hosts: not an API collection
+
+
+def _ova_key(host_id: str, path: str) -> str:
+    return f"{host_id}:{path}"
+
+
+def _export_ova(ctx: Context, params: dict, kind: str, coll: str, obj: dict) -> dict:
+    """Export as an OVA file to a directory of a host (``to_path_on_host``)."""
+    host = find(ctx, "hosts", params.get("host"), "Host")
+    directory = str(params.get("directory") or "")
+    if not directory.startswith("/"):
+        raise Fault(400, "Incomplete parameters", "Action [directory] required for "
+                    "exportToPathOnHost (an absolute path)")
+    if host.get("status") != "up":
+        raise conflict("export", "VM" if kind == "vm" else "Template", "Host is not up.", True)
+    path = f"{directory.rstrip('/')}/{params.get('filename') or obj['name'] + '.ova'}"
+    disks = [dict(ctx.store.get("disks", a["id"]) or {}) for a in
+             ctx.store.items(f"{coll}/{obj['id']}/diskattachments")]
+    job = start_job(ctx, f"Exporting {obj['name']} as an OVA to {path} on {host['name']}")
+
+    def done() -> None:
+        ctx.store.put(OVAS, "ova", {"id": _ova_key(host["id"], path), "kind": kind,
+                                    "object": obj, "_disks": [d for d in disks if d],
+                                    "_nics": ctx.store.items(f"{coll}/{obj['id']}/nics")})
+        event(ctx.background(), 1223, "normal", f"{obj['name']} was exported successfully "
+              f"as an OVA to {path} on Host {host['name']}.")
+        end_job(ctx, job)
+
+    ctx.scheduler.sequence(f"export:{obj['id']}", [(3.0, done)])
+    return {"job": {"id": job}}
+
+
+def _ova_import(ctx: Context, data: dict, kind: str) -> None:
+    """externalvmimports / externaltemplateimports from ``ova:///path`` on a host."""
+    label = "VM" if kind == "vm" else "Template"
+    url = str(data.get("url") or "")
+    if not url.startswith("ova://"):
+        raise conflict("import", label, "Only OVA imports (ova:///path) are simulated.")
+    host = find(ctx, "hosts", data.get("host"), "Host")
+    path = url[len("ova://"):]
+    ova = ctx.store.get(OVAS, _ova_key(host["id"], path))
+    if ova is None or ova.get("kind") != kind:
+        raise conflict("import", label, f"There is no {label} OVA at {path} on Host "
+                       f"{host['name']}.")
+    name = data.get("name") or (data.get(kind) or {}).get("name") or ova["object"]["name"]
+    src = {**ova["object"], "_disks": ova["_disks"], "_nics": ova["_nics"]}
+    params = {"clone": True, kind: {"name": name}, "cluster": data.get("cluster"),
+              "storage_domain": data.get("storage_domain")}
+    out = _import_doc(ctx, src, params, kind)
+    data[kind] = out[kind]
+
+
+@on.before("add", "external_vm_import")
+def external_vm_import(ctx: Context, node: Node, data: dict) -> None:
+    _ova_import(ctx, data, "vm")
+
+
+@on.before("add", "external_template_import")
+def external_template_import(ctx: Context, node: Node, data: dict) -> None:
+    _ova_import(ctx, data, "template")

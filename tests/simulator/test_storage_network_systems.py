@@ -239,3 +239,27 @@ def test_network_attached_to_a_cluster_is_not_created(sdk_connection: sdk.Connec
     cnets.network_service(net.id).remove()
     assert [n.name for n in cnets.list()] == ["ovirtmgmt"]
     assert len(system.networks_service().list()) == count
+
+
+def test_ova_export_to_a_host_and_import(sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    vms = system.vms_service()
+    vm2 = vms.vm_service(_one(vms, "vm2").id)
+    vm2.export_to_path_on_host(host=types.Host(name="host0"), directory="/tmp",
+                               filename="vm2.ova")
+    imports = system.external_vm_imports_service()
+    with pytest.raises(sdk.Error, match="no VM OVA"):
+        imports.add(types.ExternalVmImport(
+            name="nothing", provider=types.ExternalVmProviderType.KVM, url="ova:///tmp/x.ova",
+            cluster=types.Cluster(name="Default"), host=types.Host(name="host0"),
+            storage_domain=types.StorageDomain(name="data")))
+    imports.add(types.ExternalVmImport(
+        name="vm2-ova", provider=types.ExternalVmProviderType.KVM, url="ova:///tmp/vm2.ova",
+        cluster=types.Cluster(name="Default"), host=types.Host(name="host0"),
+        storage_domain=types.StorageDomain(name="data2")))
+    imported = _one(vms, "vm2-ova")
+    assert imported.status == types.VmStatus.DOWN
+    [att] = vms.vm_service(imported.id).disk_attachments_service().list()
+    disk = system.disks_service().disk_service(att.disk.id).get()
+    assert [sd.name for sd in disk.storage_domains] in ([None], ["data2"])
+    assert disk.storage_domains[0].id == _one(system.storage_domains_service(), "data2").id
