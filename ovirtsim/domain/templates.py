@@ -14,13 +14,19 @@ from .vms import set_vm
 
 @on.before("add", "template")
 def template_from_vm(ctx: Context, node: Node, data: dict) -> None:
-    vm = ctx.store.get("vms", data["vm"]["id"]) or {}
+    ref = data.get("vm") or {}
+    if not ref.get("id"):
+        from .images import find
+        ref["id"] = find(ctx, "vms", ref, "Vm")["id"]
+    vm = ctx.store.get("vms", ref["id"]) or {}
     if vm.get("status") != "down":
         raise conflict("add", "Template", "VM must be down.")
     for key in TEMPLATE_KEYS:
         if key in vm and key not in data:
             data[key] = vm[key]
     data.setdefault("cluster", vm.get("cluster"))
+    if (data.get("version") or {}).get("base_template"):
+        data["_asked_version"] = data["version"]  # a sub-version: see versions.py
     data.update(status="locked", creation_time=ctx.now(),
                 version={"version_number": 1, "version_name": "base",
                          "base_template": {"id": data["id"]}})

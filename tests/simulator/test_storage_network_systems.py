@@ -263,3 +263,23 @@ def test_ova_export_to_a_host_and_import(sdk_connection: sdk.Connection) -> None
     disk = system.disks_service().disk_service(att.disk.id).get()
     assert [sd.name for sd in disk.storage_domains] in ([None], ["data2"])
     assert disk.storage_domains[0].id == _one(system.storage_domains_service(), "data2").id
+
+
+def test_template_versions_and_latest_version(sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    templates, vms = system.templates_service(), system.vms_service()
+    base = _one(templates, "centos9")
+    vm2 = _one(vms, "vm2")
+    v2 = templates.add(types.Template(
+        name="centos9", vm=types.Vm(id=vm2.id),
+        version=types.TemplateVersion(base_template=types.Template(id=base.id),
+                                      version_name="patched")))
+    got = templates.template_service(v2.id).get()
+    assert got.name == "centos9" and got.version.version_number == 2
+    assert got.version.version_name == "patched" and got.version.base_template.id == base.id
+    vm = vms.add(types.Vm(name="latest", cluster=types.Cluster(name="Default"),
+                          template=types.Template(id=base.id),
+                          use_latest_template_version=True))
+    assert vms.vm_service(vm.id).get().template.id == v2.id
+    with pytest.raises(sdk.Error, match="already in use"):
+        templates.add(types.Template(name="centos9", vm=types.Vm(id=vm2.id)))
