@@ -121,6 +121,8 @@ def _option_docs(spec: CommandSpec) -> list[str]:
 
 def _describe(option) -> str:
     """What an option takes, for the option tables."""
+    if getattr(option, "secret", False):
+        return f"FILE: a secret, read from its first line (--{option.name} - asks on a terminal)"
     if option.kind == "enum" and option.values:
         what = "one of " + ", ".join(option.values)
     elif option.kind == "struct":
