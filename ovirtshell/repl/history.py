@@ -17,6 +17,7 @@ from prompt_toolkit.history import History
 
 from ovirtshell.commands import Registry
 from ovirtshell.language import tokenize
+from ovirtshell.metadata.options import is_secret
 
 #: Words that mark a line as holding a secret wherever they appear.
 SECRET_WORDS = re.compile(r"pass(?:word|wd)|secret|token", re.IGNORECASE)
@@ -44,13 +45,20 @@ def recordable(line: str, registry: Registry | None = None) -> bool:
                 return False
             continue
         if token.kind == "option":
-            if token.value.lower().startswith("password"):
+            if token.value.lower().startswith("password") or _secret_option(token.value):
                 return False
             module = registry.get(verb) if registry and verb else None
             doc = module.SPEC.option(token.value) if module else None
             if doc is not None and doc.secret:
                 return False
     return True
+
+
+def _secret_option(name: str) -> bool:
+    """A model option holding a secret, in any spelling: `--ssh-password -`, `--root_password-file F`."""
+    key = name.lstrip("-").lower().replace("-", "_")
+    key = key[: -len("_file")] if key.endswith("_file") else key
+    return is_secret(key.rsplit("_", 1)[-1]) or is_secret(key)
 
 
 def read_entries(path: Path) -> list[str]:
