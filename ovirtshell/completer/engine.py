@@ -432,6 +432,9 @@ def _options(slot: Slot, context: Context) -> Iterable[Candidate]:
     specs = _option_specs(slot, context)
     for option in sorted(specs or (), key=lambda o: o.rank):  # required, documented, the rest
         meta = "|".join(option.values[:4]) + ("|…" if len(option.values) > 4 else "") if option.values else option.kind
+        if getattr(option, "secret", False):  # never a literal value: the file form
+            add(f"{option.name}-file", "FILE (secret; or --" + option.name + " - to be asked)")
+            continue
         add(option.name, f"{meta} (repeatable)" if option.is_list else meta, option.is_list)
     if spec is not None and spec.typed and slot.args and not parents_given(slot.options):
         for name in _parent_options(context, slot):
@@ -453,6 +456,8 @@ def _values(slot: Slot, context: Context) -> Iterable[Candidate]:
         others = tuple(p for p in parents_given(slot.options) if p[0] != parent.group(1))
         return _names_of(context, parent.group(1), others, slot)
     for meta in _option_specs(slot, context) or ():
+        if getattr(meta, "secret", False) and option == f"{meta.name}-file":
+            return _files(slot, context)
         if meta.name != option and option not in meta.aliases:
             continue
         if meta.values:

@@ -309,3 +309,12 @@ def test_top_level_types_come_before_sub_collection_only_ones(context):
     shown = complete(context, "list v")
     assert shown.index("vms") < shown.index("virtualfunctionallowedlabels")
     assert shown[:3] == ["vms", "vmpools", "vnicprofiles"]
+
+
+def test_a_secret_option_is_offered_in_its_file_form(context, tmp_path, monkeypatch):
+    offered = complete(context, "action host host0 install --root")
+    assert "--root_password-file" in offered and "--root_password" not in offered
+    assert "--ssh-user-password-file" in complete(context, "create host --ssh-user-p")
+    (tmp_path / "pw.txt").write_text("x\n")
+    monkeypatch.chdir(tmp_path)
+    assert "pw.txt" in complete(context, "action host host0 install --root_password-file p")
