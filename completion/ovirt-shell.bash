@@ -35,9 +35,9 @@ _ovirt_shell_completion() {
     case $command in
         'action')
             case $prev in
-                --timeout) :; return 0 ;;
+                --timeout|--query|--parallel) :; return 0 ;;
             esac
-            options="--wait --timeout" ;;
+            options="--wait --timeout --query --parallel --dry-run --yes" ;;
         'ca')
             case $prev in
                 --url) :; return 0 ;;
@@ -62,9 +62,9 @@ _ovirt_shell_completion() {
             options="--wait --timeout" ;;
         'delete'|'remove')
             case $prev in
-                --timeout) :; return 0 ;;
+                --timeout|--query|--parallel) :; return 0 ;;
             esac
-            options="--yes --wait --timeout" ;;
+            options="--yes --wait --timeout --query --parallel --dry-run" ;;
         'history')
             case $prev in
                 --last|--first) :; return 0 ;;
@@ -80,6 +80,11 @@ _ovirt_shell_completion() {
                 --fields) :; return 0 ;;
             esac
             options="--fields" ;;
+        'update')
+            case $prev in
+                --query|--parallel) :; return 0 ;;
+            esac
+            options="--query --parallel --dry-run" ;;
     esac
     [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
     return 0

@@ -43,6 +43,7 @@ class Shell:
         self.history: list[str] = []  # lines of this session, filled by the REPL
         self.last_shell_output = ""  # what the last `!` printed, for `echo $out`
         self.listeners: list[Callable[[str], None]] = []  # told the type name after own create/delete
+        self.current_format: str | None = None  # the running command's -o, when it gave one
 
     # -- connection -------------------------------------------------------------------------
 
@@ -98,6 +99,7 @@ class Shell:
             if command is None:
                 return Result()
             command, fmt, fields = _render_options(command)
+            self.current_format = fmt
             result = self.run(command)
             result.format = fmt
             result.fields = fields or result.fields

@@ -97,12 +97,17 @@ class Waiter:
             self._tick(what, "present")
 
 
+def waiter_timeout(options: dict[str, Any]) -> float:
+    """--timeout in seconds, else the default."""
+    timeout = options.get("timeout")
+    return DEFAULT_TIMEOUT if timeout is None else float(timeout)
+
+
 def make_waiter(shell, options: dict[str, Any]) -> Waiter | None:
     """A Waiter when --wait was given; --timeout (seconds) bounds it."""
     if not options.get("wait"):
         return None
-    timeout = options.get("timeout")
-    seconds = DEFAULT_TIMEOUT if timeout is None else float(timeout)
+    seconds = waiter_timeout(options)
     progress = None
     if shell.env.stdout_isatty and shell.settings.output == "text":
         def progress(line: str) -> None:
