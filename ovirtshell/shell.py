@@ -44,6 +44,7 @@ class Shell:
         self.last_shell_output = ""  # what the last `!` printed, for `echo $out`
         self.listeners: list[Callable[[str], None]] = []  # told the type name after own create/delete
         self.current_format: str | None = None  # the running command's -o, when it gave one
+        self.current_fields: tuple[str, ...] | None = None  # and its --fields
 
     # -- connection -------------------------------------------------------------------------
 
@@ -99,7 +100,7 @@ class Shell:
             if command is None:
                 return Result()
             command, fmt, fields = _render_options(command)
-            self.current_format = fmt
+            self.current_format, self.current_fields = fmt, fields
             result = self.run(command)
             result.format = fmt
             result.fields = fields or result.fields

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 from typing import Any
 
+from ovirtshell import follow
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.language import Command
 from ovirtshell.locate import query_params, target
@@ -29,7 +30,12 @@ SPEC = CommandSpec(
         OptionDoc("max", "at most N objects", "N"),
         OptionDoc("case_sensitive", "whether the search is case-sensitive (default false)", "BOOL"),
         OptionDoc("all_content", "include all content (e.g. VM console and OVF data)", "BOOL"),
-        OptionDoc("follow", "links to include inline, comma-separated (e.g. nics,disk_attachments)", "LINKS"),
+        OptionDoc("follow", "links to include inline, comma-separated (e.g. nics,disk_attachments); "
+                  "on events without LINKS: print new events as they arrive, until Ctrl-C", "LINKS"),
+        OptionDoc("since", "with list events --follow: start after event ID, at a TIME, or an age (10m, 2h)", "ID|TIME"),
+        OptionDoc("severity", "with list events --follow: this severity and worse (normal, warning, error, alert)", "SEVERITY",
+                  values=follow.SEVERITIES),
+        OptionDoc("interval", "with list events --follow: seconds between polls (default 2)", "SECONDS"),
         OptionDoc("kwargs", 'client-side filter: "field=glob;other-field=glob"', "FILTERS"),
         OptionDoc("show-all", "show every field of each object"),
         OptionDoc("fields", "the fields to show, comma-separated (e.g. name,status,memory)", "F,G"),
@@ -40,12 +46,20 @@ SPEC = CommandSpec(
         "list nics --parent-vm-name web1",
         'list disks --kwargs "format=cow;provisioned_size=1073741824"',
         "list hosts --fields name,status,address -o csv",
+        "list events --follow --severity warning",
+        'list events --follow --since 10m --query "vm.name=web1"',
     ),
     typed=True,
 )
 
 
+#: Default columns of the human formats where the generic rule picks poorly.
+COLUMNS = {"event": follow.COLUMNS}
+
+
 def run(shell, command: Command) -> Result:
+    if follow.requested(command):
+        return follow.run(shell, command, lambda rest: target(shell, rest, "list"))
     t = target(shell, command, "list")
     if not t.resource.can_list:
         raise UsageError(f"{t.resource.name} objects cannot be listed")
@@ -68,6 +82,7 @@ def run(shell, command: Command) -> Result:
         kind=t.resource.name,
         xml=xml,
         show_all=bool(options.get("show-all")),
+        columns=None if options.get("show-all") else COLUMNS.get(t.resource.name),
     )
 
 
