@@ -60,7 +60,10 @@ COLUMNS = {"event": follow.COLUMNS}
 def run(shell, command: Command) -> Result:
     if follow.requested(command):
         return follow.run(shell, command, lambda rest: target(shell, rest, "list"))
-    t = target(shell, command, "list")
+    try:
+        t = target(shell, command, "list")
+    except UsageError as exc:
+        raise UsageError(f"{exc}{search_hint(shell, command)}") from None
     if not t.resource.can_list:
         raise UsageError(f"{t.resource.name} objects cannot be listed")
     client = t.connection.client
@@ -84,6 +87,28 @@ def run(shell, command: Command) -> Result:
         show_all=bool(options.get("show-all")),
         columns=None if options.get("show-all") else COLUMNS.get(t.resource.name),
     )
+
+
+#: Search fields that differ from the parent's type name.
+_SEARCH_FIELD = {"storagedomain": "storage", "vmpool": "pool"}
+
+
+def search_hint(shell, command: Command) -> str:
+    """For a parent that does not place the type (list vms --parent-cluster-name Default):
+    the engine search that lists them, when the type is searchable."""
+    from ovirtshell.locate import _PARENT
+
+    index = shell.require_connection().index
+    name = index.resolve(command.args[0]) if command.args else None
+    if name is None or not any(r.parent is None and r.searchable for r in index.resources(name)):
+        return ""
+    for option, value in command.options:
+        match = _PARENT.match(option)
+        if match and value and option.endswith("-name"):
+            parent = match.group(1) or match.group(2)
+            field = _SEARCH_FIELD.get(parent, parent)
+            return f"; to list the {index.plural(name)} of a {parent}, search: --query {field}={value}"
+    return ""
 
 
 def parse_kwargs(text: str) -> list[tuple[str, str]]:

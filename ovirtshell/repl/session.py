@@ -44,6 +44,12 @@ def prompt_message(shell: Shell) -> StyleAndTextTuples:
     return [("class:prompt", "[oVirt shell ("), *state, ("class:prompt", ")]# ")]
 
 
+def continuation(width: int, line_number: int, wrap_count: int) -> StyleAndTextTuples:
+    """`> ` before a continued line (after `\\` or inside a quote); nothing before a long
+    line's soft-wrapped part, which is still the same line."""
+    return [] if wrap_count else [("class:continuation", "> ")]
+
+
 def create_session(
     shell: Shell,
     *,
@@ -77,7 +83,7 @@ def create_session(
         include_default_pygments_style=False,
         key_bindings=build_key_bindings(),
         bottom_toolbar=build_toolbar(shell) if toolbar else None,
-        prompt_continuation=lambda width, line, wrap: [("class:continuation", "> ")],
+        prompt_continuation=continuation,
         enable_history_search=False,
         mouse_support=False,
         reserve_space_for_menu=6,
