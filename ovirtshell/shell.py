@@ -28,7 +28,7 @@ class Shell:
         settings: Settings,
         *,
         interactive: bool = False,
-        ask_password: Callable[[], str] | None = None,
+        ask_password: Callable[[str], str] | None = None,  # given the prompt
         confirm: Callable[[str], bool] | None = None,
     ):
         self.env = env

@@ -106,10 +106,10 @@ def install_prompts(shell: Shell, session: PromptSession[str]) -> None:
             return False
         return answer.strip().lower() in ("y", "yes")
 
-    def password() -> str:
+    def password(prompt: str = "Password: ") -> str:
         try:
             return PromptSession(input=session.input, output=session.output).prompt(
-                "Password: ", is_password=True, color_depth=_color_depth(shell)
+                prompt, is_password=True, color_depth=_color_depth(shell)
             )
         except EOFError:
             raise ShellError("no password given", ExitStatus.AUTHENTICATION_ERROR) from None
