@@ -21,7 +21,7 @@ from ovirtshell.completer.engine import Context
 from ovirtshell.completer.names import NameCache
 from ovirtshell.completer.ptk import ShellCompleter
 from ovirtshell.language import split_commands
-from ovirtshell.repl.history import open_history
+from ovirtshell.repl.history import LEGACY_NAME, open_history
 from ovirtshell.repl.key_bindings import build_key_bindings
 from ovirtshell.repl.lexer import lexer_for
 from ovirtshell.repl.style import build_style
@@ -75,7 +75,7 @@ def create_session(
     return PromptSession(
         input=input,
         output=output,
-        history=open_history(path, shell.history, registry),
+        history=open_history(path, shell.history, registry, legacy=shell.env.home / LEGACY_NAME),
         completer=ThreadedCompleter(completer) if threaded else completer,
         complete_while_typing=True,
         lexer=PygmentsLexer(lexer_for(typed_words, flags)),
