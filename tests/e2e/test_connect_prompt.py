@@ -39,7 +39,7 @@ def tls_sim() -> Iterator[object]:
 
 
 def test_a_wrong_password_is_asked_again_naming_user_and_engine(sim, tmp_path):
-    child = _spawn(sim.url, tmp_path)
+    child = _spawn(sim.url, tmp_path, "--no-color")
     child.expect_exact("Password for admin@internal at 127.0.0.1: ")
     child.sendline("wrong")
     child.expect_exact("Wrong password, try again (2 tries left). Password for admin@internal at 127.0.0.1: ")
@@ -50,6 +50,7 @@ def test_a_wrong_password_is_asked_again_naming_user_and_engine(sim, tmp_path):
     child.expect(PROMPT)
     child.sendline("status")
     child.expect_exact("0 (OK)")
+    child.expect(PROMPT)
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
     child.close()
