@@ -107,3 +107,14 @@ def test_no_match_is_ok_and_says_so(ovirt):
     run = ovirt("-E", 'action vms --query "name=nothing-here" start')
     assert run.status == ExitStatus.OK
     assert "start: no vms match 'name=nothing-here'" in run.out
+
+
+def test_help_pages_show_bulk_operations_follow_and_partial(ovirt):
+    action = ovirt("-E", "help action").out
+    assert 'action vms --query "cluster=Default and status=down" start --wait' in action
+    assert "--parallel" in action and "--dry-run" in action
+    assert 'delete vms --query "name=test-*" --yes' in ovirt("-E", "help delete").out
+    assert "--dry-run" in ovirt("-E", "help update").out
+    listing = ovirt("-E", "help list").out
+    assert "list events --follow --severity warning" in listing and "--since" in listing
+    assert "13 PARTIAL" in " ".join(ovirt("-E", "help").out.split())
