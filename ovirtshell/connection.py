@@ -42,9 +42,8 @@ def open_connection(
     A password asked for is asked after the engine has answered (TLS checked), names the user
     and the engine, and is asked again, up to PASSWORD_TRIES times, when the engine rejects it.
     """
-    from lxml import etree
-
     from ovirtshell.api.client import Client, ConnectionSettings
+    from ovirtshell.api.codec import CodecError, parse_document
     from ovirtshell.metadata.loader import load_model
 
     if not settings.url:
@@ -73,6 +72,7 @@ def open_connection(
             cert_file=settings.cert_file,
             key_file=settings.key_file,
             timeout=settings.timeout,
+            max_response=settings.max_response_size,
             filter=settings.filter,
             kerberos=settings.kerberos,
             session_timeout=settings.session_timeout,
@@ -84,12 +84,17 @@ def open_connection(
             _login_asking(client, settings, ask_password)
         else:
             client.login()
-        root = etree.fromstring(client.api_root())
+        root = parse_document(client.api_root())
+        if root.tag != "api":
+            raise CodecError(f"malformed response from {settings.url}: the API root is <{root.tag}>, not <api>")
         product = root.findtext("product_info/name") or "oVirt Engine"
         version = root.findtext("product_info/version/full_version") or ".".join(
             root.findtext(f"product_info/version/{part}") or "0" for part in ("major", "minor", "build")
         )
-        index = load_model(settings.url, version, client.fetch_model, cache_dir)
+        try:
+            index = load_model(settings.url, version, client.fetch_model, cache_dir)
+        except RecursionError:
+            raise CodecError(f"malformed response from {settings.url}: the API model is nested too deeply") from None
     except BaseException:
         client.close()
         raise

@@ -133,7 +133,7 @@ def shell_options() -> list[OptionRow]:
 
 def sim_parser() -> argparse.ArgumentParser:
     """The simulator's own parser; it is read from outside so the simulator imports nothing of ours."""
-    from ovirtshell.simulator.__main__ import build_parser
+    from ovirtsim.__main__ import build_parser
 
     return build_parser()
 
@@ -154,7 +154,7 @@ def sim_options() -> list[OptionRow]:
 
 def sim_export_lines(tls: bool) -> list[str]:
     """The lines ovirt-sim prints when ready, made by its own function with placeholders."""
-    from ovirtshell.simulator.server import export_lines
+    from ovirtsim.server import export_lines
 
     prepared = SimpleNamespace(url="http://127.0.0.1:PORT/ovirt-engine/api",
                                pki=SimpleNamespace(ca_file="DIR/ca.pem") if tls else None)
@@ -264,6 +264,10 @@ def man_shell(specs: list[CommandSpec]) -> str:
                                     "help COMMAND TYPE lists a type's options, derived from the engine's API model.")]
     for spec in specs:
         lines += _spec_section(spec)
+    verb, name = helptext.SAMPLE_PAGE
+    lines += [".SH TYPE OPTIONS", _esc(helptext.TYPE_OPTIONS), ".PP",
+              _esc(f"help {verb} {name}, from the bundled oVirt 4.6 model:"), ".RS 4", ".nf",
+              *(_esc(line) if line else "" for line in sample_page(specs).splitlines()), ".fi", ".RE"]
     lines.append(".SH ENVIRONMENT")
     for name, text in ENVIRONMENT:
         lines += _tp(_b(name), _esc(text))
@@ -281,10 +285,10 @@ def man_shell(specs: list[CommandSpec]) -> str:
 def man_sim() -> str:
     parser = sim_parser()
     options = sim_options()
-    lines = _header("ovirt-sim", "ovirt-sim", "the simulator's argparse parser (ovirtshell/simulator/__main__.py)")
+    lines = _header("ovirt-sim", "ovirt-sim", "the simulator's argparse parser (ovirtsim/__main__.py)")
     lines += [".SH NAME", _esc(f"ovirt-sim - {_lower_first((parser.description or '').rstrip('.'))}")]
     synopsis = " ".join(f"[{_b(names[-1])}{' ' + _i(metavar) if metavar else ''}]" for names, metavar, _, _ in options)
-    lines += [".SH SYNOPSIS", f"{_b('ovirt-sim')} {synopsis}", ".br", f"{_b('python -m ovirtshell.simulator')} ..."]
+    lines += [".SH SYNOPSIS", f"{_b('ovirt-sim')} {synopsis}", ".br", f"{_b('python -m ovirtsim')} ..."]
     lines += [".SH DESCRIPTION", _esc(parser.description or ""), ".PP",
               _esc("When it is ready it prints these lines to standard output, flushed, so that a script can "
                    "read the URL of a server started on port 0:"),
@@ -538,10 +542,22 @@ def commands_md(specs: list[CommandSpec]) -> str:
             lines += ["", f"**{_md(title)}**", "", _md(text)]
         if spec.examples:
             lines += ["", "Examples:", "", "```", *spec.examples, "```"]
+    verb, name = helptext.SAMPLE_PAGE
+    lines += ["", "## Type options", "", _md(helptext.TYPE_OPTIONS), "",
+              _md(f"help {verb} {name}, from the bundled oVirt 4.6 model:"), "", "```", *sample_page(specs).splitlines(), "```"]
     lines += ["", "## Exit status", "", _md("One-shot commands and scripts exit with these statuses; in the shell, status prints the last command's."),
               "", "| status | name | meaning |", "|---|---|---|"]
     lines += [f"| {code} | `{name}` | {_md(text)} |" for code, name, text in status_table()]
     return "\n".join(lines) + "\n"
+
+
+def sample_page(specs: list[CommandSpec]) -> str:
+    """The example type page (help create disk) from the bundled model: deterministic."""
+    from ovirtshell.metadata.loader import BUNDLED_MODEL, build_index
+
+    verb, name = helptext.SAMPLE_PAGE
+    spec = next(s for s in specs if s.name == verb)
+    return helptext.type_page(build_index(BUNDLED_MODEL.read_bytes()), verb, name, spec).rstrip("\n")
 
 
 def _option_head(option: OptionDoc) -> str:

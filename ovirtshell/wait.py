@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ovirtshell.status import ExitStatus, ShellError, Timeout
+from ovirtshell.status import ExitStatus, ShellError, Timeout, UsageError
 
 # Status values (from the engine's status enums) that mean "still changing".
 TRANSITIONAL = frozenset(
@@ -42,10 +42,21 @@ TRANSITIONAL = frozenset(
 )
 
 DEFAULT_TIMEOUT = 600.0
+MAX_WAIT = 31 * 24 * 3600  # a month: beyond it the clock arithmetic means nothing
 
 
-def status_of(data: dict[str, Any]) -> str | None:
-    status = data.get("status")
+def status_attribute(model, type_name: str | None) -> str:
+    """The attribute that says a type's state: its own `<type>_status` where it has one (a
+    snapshot's `snapshot_status`; its `status` is the VM's), else `status`."""
+    type_ = model.types.get(type_name or "") if model is not None else None
+    own = f"{type_name}_status"
+    if type_ is not None and type_.member(own) is not None:
+        return own
+    return "status"
+
+
+def status_of(data: dict[str, Any], attribute: str = "status") -> str | None:
+    status = data.get(attribute)
     if isinstance(status, dict):  # older representations nest it: status-state
         status = status.get("state")
     return status if isinstance(status, str) else None
@@ -93,11 +104,12 @@ class Waiter:
                 return
             self._tick(what, (peek() if peek else None) or f"job {state}")
 
-    def settled(self, read: Callable[[], dict[str, Any]], what: str, target: str | None = None) -> dict[str, Any]:
+    def settled(self, read: Callable[[], dict[str, Any]], what: str, target: str | None = None,
+                attribute: str = "status") -> dict[str, Any]:
         """Until the object's status is no longer transitional (and is `target`, when given)."""
         while True:
             data = read()
-            state = status_of(data)
+            state = status_of(data, attribute)
             if state is None or (state not in TRANSITIONAL and (target is None or state == target)):
                 if state is not None:
                     self._seen(what, state)
@@ -118,9 +130,14 @@ def waiter_timeout(options: dict[str, Any]) -> float:
 
 def make_waiter(shell, options: dict[str, Any]) -> Waiter | None:
     """A Waiter when --wait was given; --timeout (seconds) bounds it."""
+    timeout = options.get("timeout")
     if not options.get("wait"):
+        if timeout is not None:
+            raise UsageError("--timeout bounds --wait: give --wait too (or leave --timeout out)")
         return None
-    seconds = waiter_timeout(options)
+    if timeout is not None and not 0 < float(timeout) <= MAX_WAIT:
+        raise UsageError(f"--timeout must be a number of seconds from 1 to {MAX_WAIT}, not {timeout}")
+    seconds = DEFAULT_TIMEOUT if timeout is None else float(timeout)
     progress = None
     if shell.env.stdout_isatty and (getattr(shell, "current_format", None) or shell.settings.output) in ("text", "table"):
         from ovirtshell.wait_display import StateTrail
@@ -131,6 +148,22 @@ def make_waiter(shell, options: dict[str, Any]) -> Waiter | None:
 
 def follow_up(shell, target, path: str, reply: dict[str, Any], what: str, waiter: Waiter, *, removed: bool = False) -> dict[str, Any] | None:
     """Wait for the job named in `reply`, then for the object at `path` to settle or disappear."""
+    from ovirtshell.api.deadline import deadline
+    from ovirtshell.api.errors import DeadlineError
+
+    try:
+        # The command's deadline also bounds each request made while waiting; the grace lets
+        # the last poll report the state the object is still in.
+        with deadline(max(waiter._deadline - waiter.clock(), 0.0) + waiter.interval + 1.0):
+            return _follow(shell, target, path, reply, what, waiter, removed=removed)
+    except DeadlineError:
+        if waiter.clock() < waiter._deadline:
+            raise
+        still = f" (still {waiter.last_state})" if waiter.last_state else ""
+        raise Timeout(f"timed out after {waiter.timeout:g} s waiting for {what}{still}") from None
+
+
+def _follow(shell, target, path: str, reply: dict[str, Any], what: str, waiter: Waiter, *, removed: bool) -> dict[str, Any] | None:
     from ovirtshell.api.codec import decode
     from ovirtshell.api.errors import NotFoundError
 
@@ -139,9 +172,11 @@ def follow_up(shell, target, path: str, reply: dict[str, Any], what: str, waiter
     done = False
     try:
         job = reply.get("job") if isinstance(reply, dict) else None
+        item_type = target.resource.item_type
+
         def peek() -> str | None:  # only for the display: scripts do not pay the extra reads
             try:
-                return status_of(decode(model, target.resource.item_type, connection.client.get(path)))
+                return status_of(decode(model, item_type, connection.client.get(path)), status_attribute(model, item_type))
             except NotFoundError:
                 return "gone"
 
@@ -159,7 +194,8 @@ def follow_up(shell, target, path: str, reply: dict[str, Any], what: str, waiter
             waiter.gone(exists, what)
             done = True
             return None
-        data = waiter.settled(lambda: decode(model, target.resource.item_type, connection.client.get(path)), what)
+        data = waiter.settled(lambda: decode(model, item_type, connection.client.get(path)), what,
+                              attribute=status_attribute(model, item_type))
         done = True
         return data
     except KeyboardInterrupt:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from ovirtshell import bulk
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
+from ovirtshell.dryrun import dry_run
 from ovirtshell.language import Command
-from ovirtshell.locate import find, parent_types, resolve_references, resolve_type, target
+from ovirtshell.locate import (
+    find,
+    parent_types,
+    query_params,
+    resolve_references,
+    resolve_type,
+    target,
+)
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
 from ovirtshell.wait import follow_up, make_waiter
@@ -21,14 +29,15 @@ SPEC = CommandSpec(
         "ended and the object has settled (e.g. a started VM is up). With a plural type and "
         "--query it runs on every object the search finds (a bulk operation): one line per "
         "object as it finishes, then a summary; actions that stop or disturb objects (stop, "
-        "shutdown, reboot, deactivate, …) need --yes. Exit status 13 (PARTIAL) when some failed."
+        "shutdown, reboot, deactivate, …) need --yes. Exit status 13 (PARTIAL) when some failed. "
+        "--dry-run prints the request instead of sending it (in bulk: lists what would be done)."
     ),
     options=(
         OptionDoc("wait", "return when the action's work has finished"),
         OptionDoc("timeout", "how long --wait may take, in seconds (default 600)", "SECONDS"),
+        OptionDoc("dry-run", "print the method, URL and body instead of sending them (bulk: list the objects)"),
         OptionDoc("query", "bulk: act on every object this engine search finds (plural type)", "QUERY"),
         OptionDoc("parallel", "bulk: how many objects at a time (default 4)", "N"),
-        OptionDoc("dry-run", "bulk: list what would be done, send nothing"),
         OptionDoc("yes", "bulk: do stop-like actions without refusing"),
     ),
     examples=(
@@ -37,6 +46,8 @@ SPEC = CommandSpec(
         "action vm web1 shutdown --reason 'kernel upgrade'",
         "action host host2 deactivate --wait",
         "action vm web1 ticket",
+        "action host host0 setupnetworks --dry-run --modified_bonds "
+        "'{\"name\":\"bond0\",\"bonding\":{\"slaves\":[{\"name\":\"eth1\"},{\"name\":\"eth2\"}]}}'",
         'action vms --query "cluster=Default and status=down" start --wait',
         'action vms --query "name=test-*" shutdown --yes --parallel 8',
     ),
@@ -61,7 +72,11 @@ def run(shell, command: Command) -> Result:
     waiter = make_waiter(shell, t.request.shell)
     model = connection.index.model
     body = encode(model, "action", resolve_references(shell, t, "action"), tag="action")
-    xml = connection.client.post(f"{found.path}/{method.name.replace('_', '')}", body)
+    path = f"{found.path}/{method.name.replace('_', '')}"
+    params = query_params(t.request.query)
+    if t.request.shell.get("dry-run"):
+        return dry_run(connection.client, "POST", path, params, body)
+    xml = connection.client.post(path, body, params=params)
     reply = decode_action(model, xml) if xml else {}
     label = f"{t.resource.name} {found.data.get('name') or found.data.get('id')}"
     if waiter is not None:

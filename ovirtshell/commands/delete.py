@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ovirtshell import bulk
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
+from ovirtshell.dryrun import dry_run
 from ovirtshell.language import Command
 from ovirtshell.locate import find, query_params, target
 from ovirtshell.result import Result
@@ -20,15 +21,16 @@ SPEC = CommandSpec(
         "--wait returns only once the object is gone. The engine's own removal parameters (such as "
         "--force, --async, --detach_only) come from its model: see help delete <type>. With a "
         "plural type and --query it removes every object the search finds (a bulk operation), "
-        "and refuses without --yes in every mode: try --dry-run first."
+        "and refuses without --yes in every mode: try --dry-run first. --dry-run prints the "
+        "request instead of sending it (and asks nothing)."
     ),
     options=(
         OptionDoc("yes", "do not ask for confirmation"),
         OptionDoc("wait", "return when the object is gone"),
         OptionDoc("timeout", "how long --wait may take, in seconds (default 600)", "SECONDS"),
+        OptionDoc("dry-run", "print the method and URL instead of sending them (bulk: list the objects)"),
         OptionDoc("query", "bulk: act on every object this engine search finds (plural type)", "QUERY"),
         OptionDoc("parallel", "bulk: how many objects at a time (default 4)", "N"),
-        OptionDoc("dry-run", "bulk: list what would be done, send nothing"),
     ),
     examples=(
         "delete vm web1",
@@ -54,6 +56,8 @@ def run(shell, command: Command) -> Result:
         raise UsageError(f"{t.resource.name} objects cannot be removed")
     found = find(shell, t.resource, t.collection, t.args[0])
     label = f"{t.resource.name} {found.data.get('name') or found.data.get('id')}"
+    if t.request.shell.get("dry-run"):
+        return dry_run(t.connection.client, "DELETE", found.path, query_params(t.request.query))
     if shell.interactive and shell.settings.confirm and not t.request.shell.get("yes") and shell.ask_confirm:
         if not shell.ask_confirm(f"delete {label}?"):
             raise CommandError("not deleted: confirmation refused")

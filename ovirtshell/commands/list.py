@@ -8,7 +8,7 @@ from typing import Any
 from ovirtshell import follow
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.language import Command
-from ovirtshell.locate import query_params, target
+from ovirtshell.locate import attached_items, query_params, target
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
 
@@ -75,8 +75,11 @@ def run(shell, command: Command) -> Result:
         params["search"] = options["query"]
     from ovirtshell.api.codec import decode_list
 
-    xml = client.get(t.collection, query_params(params))
-    items = decode_list(t.connection.index.model, t.resource.item_type, xml)
+    if t.via is not None:  # list disks --parent-vm-name X: through the VM's disk attachments
+        xml, items = None, attached_items(t, query_params(params))
+    else:
+        xml = client.get(t.collection, query_params(params))
+        items = decode_list(t.connection.index.model, t.resource.item_type, xml)
     if options.get("kwargs"):
         items = filter_items(items, parse_kwargs(options["kwargs"]))
         xml = None  # the engine's document no longer matches what is shown

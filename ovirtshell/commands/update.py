@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ovirtshell import bulk
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
+from ovirtshell.dryrun import dry_run
 from ovirtshell.language import Command
 from ovirtshell.locate import find, query_params, resolve_references, target
 from ovirtshell.result import Result
@@ -17,12 +18,13 @@ SPEC = CommandSpec(
         "Changes the given fields of an object, found by id or name; only those fields are sent. "
         "See help update <type> for the options. With a plural type and --query the same change "
         "goes to every object the search finds (a bulk operation); exit status 13 (PARTIAL) "
-        "when some failed."
+        "when some failed. --dry-run prints the request instead of sending it (in bulk: lists "
+        "what would be done)."
     ),
     options=(
         OptionDoc("query", "bulk: act on every object this engine search finds (plural type)", "QUERY"),
         OptionDoc("parallel", "bulk: how many objects at a time (default 4)", "N"),
-        OptionDoc("dry-run", "bulk: list what would be done, send nothing"),
+        OptionDoc("dry-run", "print the method, URL and body instead of sending them (bulk: list the objects)"),
     ),
     examples=(
         "update vm web1 --memory 4GiB --description 'web server'",
@@ -48,6 +50,8 @@ def run(shell, command: Command) -> Result:
     found = find(shell, t.resource, t.collection, t.args[0])
     model = t.connection.index.model
     body = encode(model, t.resource.item_type, resolve_references(shell, t, t.resource.item_type))
+    if t.request.shell.get("dry-run"):
+        return dry_run(t.connection.client, "PUT", found.path, query_params(t.request.query), body)
     xml = t.connection.client.put(found.path, body, params=query_params(t.request.query))
     return Result(data=decode(model, t.resource.item_type, xml), kind=t.resource.name, xml=xml)
 

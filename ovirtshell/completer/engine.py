@@ -466,7 +466,7 @@ def _options(slot: Slot, context: Context) -> Iterable[Candidate]:
         out.append(Candidate(f"--{name} ", f"--{name}", meta))
 
     specs = _option_specs(slot, context)
-    for option in specs or ():
+    for option in sorted(specs or (), key=lambda o: o.rank):  # required, documented, the rest
         meta = "|".join(option.values[:4]) + ("|…" if len(option.values) > 4 else "") if option.values else option.kind
         add(option.name, f"{meta} (repeatable)" if option.is_list else meta, option.is_list)
     if spec is not None and spec.typed and slot.args:
@@ -497,6 +497,8 @@ def _values(slot: Slot, context: Context) -> Iterable[Candidate]:
             return _words(("true", "false"), slot, "boolean")
         if meta.kind == "name" and len(meta.path) >= 2 and meta.target != "parent":
             return _names_of(context, meta.path[-2], (), slot, top_level=True)
+        if meta.kind == "struct":
+            return _fields(meta, slot)
         return []
     spec = context.specs.get(slot.verb)
     doc = spec.option(option) if spec else None
@@ -508,6 +510,23 @@ def _values(slot: Slot, context: Context) -> Iterable[Candidate]:
         if doc.metavar == "BOOL":
             return _words(("true", "false"), slot, "boolean")
     return []
+
+
+def _fields(meta: Any, slot: Slot) -> Iterable[Candidate]:
+    """A struct list element's next field (`--bricks server_id=H,br<Tab>`), documented first."""
+    if slot.quote:
+        return []  # a quoted value is JSON or a finished element
+    head, _, partial = slot.prefix.rpartition(",")
+    head = f"{head}," if head or slot.prefix.startswith(",") else ""
+    given = {part.split("=", 1)[0] for part in head.split(",") if "=" in part}
+    names = [f for f in meta.hints if f in dict(meta.fields)] + [f for f, _ in meta.fields]
+    kinds = dict(meta.fields)
+    out = [
+        Candidate(f"{head}{name}=", f"{name}=", kinds[name])
+        for name in dict.fromkeys(names)
+        if name.startswith(partial) and name not in given
+    ]
+    return _Matched(out[:MAX_SHOWN])  # matched here: the prefix is the whole value so far
 
 
 def _names_of(

@@ -32,7 +32,7 @@ def _spawn(url: str, home: Path, *args: str) -> pexpect.spawn:
 
 @pytest.fixture(scope="module")
 def tls_sim() -> Iterator[object]:
-    from ovirtshell.simulator.testing import run_simulator
+    from ovirtsim.testing import run_simulator
 
     with run_simulator(seed="empty", tls=True) as handle:
         yield handle

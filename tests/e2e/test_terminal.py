@@ -22,9 +22,9 @@ PROMPT = re.compile(rf"connected{_ESC}(?:@[\w.-]+)?{_ESC}\){_ESC}\]#")
 
 @pytest.fixture(scope="module")
 def engine() -> Iterator[dict[str, str]]:
-    """`python -m ovirtshell.simulator` on a free port; its export lines as environment."""
+    """`python -m ovirtsim` on a free port; its export lines as environment."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "ovirtshell.simulator", "--listen", "127.0.0.1:0", "--seed", "demo", "--time-scale", "0"],
+        [sys.executable, "-m", "ovirtsim", "--listen", "127.0.0.1:0", "--seed", "demo", "--time-scale", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -194,3 +194,11 @@ def test_tall_output_goes_through_the_pager_unless_set_off(engine, home: Path):
         child.expect(PROMPT)
     finally:
         leave(child)
+
+
+def test_tab_offers_the_required_option_first_and_dry_run_shows_the_request(terminal):
+    menu(terminal, "create vm --n", "--name")
+    terminal.send("\t")  # the first entry: --name (required), not --next_run_configuration_exists
+    terminal.send("e2e-order --cluster-name Default --template-name Blank --dry-run\r")
+    terminal.expect_exact("<name>e2e-order</name>")
+    terminal.expect(PROMPT)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def slow_sim() -> Iterator[object]:
     """State changes at 1.5x the engine's pace: a start passes wait_for_launch and powering_up."""
-    from ovirtshell.simulator.testing import run_simulator
+    from ovirtsim.testing import run_simulator
 
     with run_simulator(seed="demo", time_scale=1.5) as handle:
         yield handle

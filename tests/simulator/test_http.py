@@ -8,7 +8,7 @@ import ssl
 import httpx
 from lxml import etree
 
-from ovirtshell.simulator.testing import SimulatorHandle, run_simulator
+from ovirtsim.testing import SimulatorHandle, run_simulator
 
 ZERO = "00000000-0000-0000-0000-000000000000"
 

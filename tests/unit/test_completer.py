@@ -40,7 +40,7 @@ NAMES = {
 
 @pytest.fixture(scope="module")
 def index() -> Index:
-    data = resources.files("ovirtshell.simulator").joinpath("data/model.json").read_text()
+    data = resources.files("ovirtsim").joinpath("data/model.json").read_text()
     return Index(Model.from_json(json.loads(data)))
 
 
@@ -173,6 +173,23 @@ def test_options_per_verb_and_type(context):
     # options already given are not offered again, repeatable ones are
     assert "--name" not in complete(context, "create vm --name x --")
     assert "--os-boot-devices" in complete(context, "create vm --os-boot-devices hd --")
+
+
+def test_options_come_required_then_documented_then_the_rest(context):
+    offered = complete(context, "create vm --")
+    assert offered.index("--name") < offered.index("--memory") < offered.index("--next_run_configuration_exists")
+    assert offered.index("--cluster-name") < offered.index("--description")
+    assert complete(context, "create vm --n")[0] == "--name"
+    disk = complete(context, "create disk --")
+    assert disk.index("--provisioned_size") < disk.index("--storage_domains") < disk.index("--actual_size")
+
+
+def test_struct_list_fields_documented_first(context):
+    offered = complete(context, "create glustervolume --parent-cluster-name c1 --bricks ")
+    assert offered[:2] == ["brick_dir=", "server_id="] and "comment=" in offered
+    assert texts(context, "create glustervolume --parent-cluster-name c1 --bricks brick_dir=/b,se") == [
+        "brick_dir=/b,server_id="
+    ]
 
 
 def test_parent_options(context):

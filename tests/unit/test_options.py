@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-import ovirtshell
+import ovirtsim
 from ovirtshell.metadata.index import Index
 from ovirtshell.metadata.model import Model
 from ovirtshell.metadata.options import OptionSet, OptionSpec
 from ovirtshell.status import ExitStatus, UsageError
 
-MODEL_JSON = Path(ovirtshell.__file__).parent / "simulator" / "data" / "model.json"
+MODEL_JSON = Path(ovirtsim.__file__).parent / "data" / "model.json"
 
 
 @lru_cache(maxsize=1)
@@ -33,9 +33,12 @@ def test_create_vm_options():
                      "high_availability-priority", "memory_policy-guaranteed", "os-type", "display-type",
                      "placement_policy-hosts", "custom_compatibility_version-major"):  # fmt: skip
         assert expected in names, expected
-    for absent in ("id", "status", "statistics", "statistics-id", "href", "creation_time",
-                   "nics", "disk_attachments", "snapshots", "search"):  # fmt: skip
+    for absent in ("id", "status", "statistics", "statistics-id", "href", "creation_time", "search"):
         assert absent not in names, absent
+    for link in ("nics", "disk_attachments", "snapshots", "tags"):  # list links are inputs too
+        assert options.get(link).kind == "struct" and options.get(link).is_list, link
+    assert options.get("memory").kind == "size" and options.get("cpu-topology-sockets").kind == "integer"
+    assert options.get("cpu").kind == "json" and options.get("cluster").kind == "json"
     assert options.get("display-type").values == ("spice", "vnc")
     assert options.get("display-type").kind == "enum"
     assert options.get("os-boot-devices").is_list and options.get("os-boot-devices").values == ("cdrom", "hd", "network")
@@ -57,9 +60,8 @@ def test_display_forms():
     assert options.get("cluster-id").display() == "--cluster-id|name"
     assert options.get("cluster-name").display() == "--cluster-id|name"
     assert options.get("memory").display() == "--memory"
-    assert options.get("custom_properties").display() == (
-        "--custom_properties-custom_property--LIST: {name=string,regexp=string,value=string}"
-    )
+    assert options.get("custom_properties").display() == "--custom_properties"
+    assert options.get("custom_properties-custom_property") is options.get("custom_properties")  # the original's
     displays = options.displays()
     assert displays.count("--cluster-id|name") == 1
     assert len(displays) == len(set(displays))
