@@ -365,7 +365,10 @@ def test_tab_completes_in_the_session(make_shell, pipe):
         pipe.send_text("v")
         menu_for("show vm v")
         seen["menu"] = [c.display_text for c in buffer.complete_state.completions]
-        pipe.send_text("\t")  # the first entry
+        pipe.send_text("\t")  # the candidates' common part, as readline does
+        wait_for(lambda: buffer.text == "show vm vm", "the common part")
+        menu_for("show vm vm")
+        pipe.send_text("\t")  # then the first entry
         wait_for(lambda: buffer.text == "show vm vm0 ", "the first entry")
         pipe.send_text("\r\r\x04")  # close the menu, run, leave
 

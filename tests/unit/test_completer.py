@@ -201,6 +201,15 @@ def test_parent_options(context):
     assert "--interface" in complete(context, "create nic --parent-vm-name web1 --")
 
 
+def test_only_parent_options_that_work_for_the_type(context):
+    offered = set(complete(context, "list vms --"))
+    assert "--parent-cluster-name" not in offered and "--parent-datacenter-name" not in offered
+    assert {"--parent-storagedomain-name", "--parent-affinitygroup-name"} <= offered
+    deeper = set(complete(context, "list vms --parent-affinitygroup-name g1 --"))
+    assert "--parent-cluster-name" in deeper and "--parent-storagedomain-name" not in deeper
+    assert "--parent-storagedomain-name" not in complete(context, "update vms --")  # cannot be updated there
+
+
 def test_action_names_and_options(context):
     actions = complete(context, "action vm web1 ")
     assert {"start", "stop", "migrate", "shutdown", "ticket"} <= set(actions)
