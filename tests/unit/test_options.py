@@ -283,6 +283,10 @@ def test_secret_options_are_derived_from_the_attribute_names():
     assert {s.name for s in full().options("create", "user").specs if s.secret} == {"password"}
     assert "root_password" in {s.name for s in full().options("action", "host", (), "install").specs if s.secret}
     assert not [s for s in full().options("create", "vm").specs if s.secret and s.kind == "json"]
+    for type_name, name in (("storagedomain", "storage-password"), ("externalvmimport", "password"),
+                            ("storageconnection", "password"), ("fenceagent", "password")):
+        parents = ("host",) if type_name == "fenceagent" else ()
+        assert full().options("create", type_name, parents).get(name).secret, type_name
 
 
 def test_a_secret_comes_from_its_file_form_and_never_from_the_line(tmp_path):
