@@ -357,6 +357,22 @@ class Seeder:
             if kind == "data":
                 self.put("diskprofiles", "disk_profile", {
                     "id": sid("disk_profile", name), "name": name, "storage_domain": ref(sd)})
+        self.unregistered_demo(sid("storage_domain", "data2"))
+
+    def unregistered_demo(self, sd: str) -> None:
+        """A VM whose OVF and disk sit on data2 but that the engine does not know yet
+        (``/storagedomains/{id}/vms?unregistered=true``), to try ``register`` on."""
+        vid, did = sid("vm", "vm-lost"), sid("disk", "vm-lost_disk")
+        disk = self.disk_doc(did, "vm-lost_disk", 10 * GiB, sd)
+        disk["disk_profile"] = ref(sid("disk_profile", "data2"))
+        self.put(f"storagedomains/{sd}/vms", "vm", {
+            "id": vid, "name": "vm-lost", "description": "Found on data2", "status": "down",
+            "memory": GiB, "type": "server", "origin": "ovirt", "stateless": False,
+            "cpu": {"architecture": "x86_64", "topology": {"sockets": 1, "cores": 1,
+                                                           "threads": 1}},
+            "os": {"type": "other_linux", "boot": {"devices": ["hd"]}},
+            "template": ref(ZERO), "storage_domain": ref(sd), "_unregistered": True,
+            "_disks": [disk], "_nics": []})
 
     HOOKS = (("before_vm_start", "50_hostedengine"), ("after_vm_destroy", "50_vhostmd"),
              ("before_device_create", "50_vmfex"), ("after_network_setup", "30_ethtool_options"))

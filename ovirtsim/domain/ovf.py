@@ -155,13 +155,41 @@ def template_import(ctx: Context, node: Node, params: dict) -> dict:
 
 @on.action("storage_domain_vm", "register")
 def vm_register(ctx: Context, node: Node, params: dict) -> dict:
-    """Register an unregistered VM found on an attached data domain."""
-    return _import(ctx, node, params, "vm")
+    """Register an unregistered VM found on an attached data domain: it joins the engine
+    and leaves the unregistered list."""
+    return _register(ctx, node, params, "vm")
+
+
+def _register(ctx: Context, node: Node, params: dict, kind: str) -> dict:
+    src = dict(ctx.store.get(node.coll or "", str(node.id)) or {})
+    if not src.get("_unregistered"):
+        raise conflict("register", "VM" if kind == "vm" else "Template", "It is already "
+                       "registered.", True)
+    params = {**params, "storage_domain": None}
+    out = _import_doc(ctx, src, params, kind)
+    ctx.store.delete(node.coll or "", src["id"])
+    return out
+
+
+def _unregistered_only(ctx: Context, node: Node) -> list[dict]:
+    """A domain's VMs or templates; a listing shows the unregistered ones only when asked
+    (``unregistered=true``) and the others otherwise; a single one is always found."""
+    items = ctx.store.items(node.path)
+    req = ctx.req
+    if req is None or req.method != "GET" or not req.segments or \
+            req.segments[-1] != node.path.rsplit("/", 1)[-1]:
+        return items
+    want = str(req.query.get("unregistered", "false")).lower() in ("true", "1", "yes")
+    return [o for o in items if bool(o.get("_unregistered")) == want]
+
+
+on.generated("storage_domain", "vms")(_unregistered_only)
+on.generated("storage_domain", "templates")(_unregistered_only)
 
 
 @on.action("storage_domain_template", "register")
 def template_register(ctx: Context, node: Node, params: dict) -> dict:
-    return _import(ctx, node, params, "template")
+    return _register(ctx, node, params, "template")
 
 
 OVAS = "sim/ovas"  # OVA files written on hosts: not an API collection

@@ -283,3 +283,19 @@ def test_template_versions_and_latest_version(sdk_connection: sdk.Connection) ->
     assert vms.vm_service(vm.id).get().template.id == v2.id
     with pytest.raises(sdk.Error, match="already in use"):
         templates.add(types.Template(name="centos9", vm=types.Vm(id=vm2.id)))
+
+
+def test_register_an_unregistered_vm(sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    sds = system.storage_domains_service()
+    data2 = sds.storage_domain_service(_one(sds, "data2").id)
+    assert data2.vms_service().list() == []
+    [lost] = data2.vms_service().list(unregistered=True)
+    assert lost.name == "vm-lost"
+    data2.vms_service().vm_service(lost.id).register(cluster=types.Cluster(name="Default"))
+    vm = _one(system.vms_service(), "vm-lost")
+    assert vm.id == lost.id and vm.status == types.VmStatus.DOWN
+    [att] = system.vms_service().vm_service(vm.id).disk_attachments_service().list()
+    disk = system.disks_service().disk_service(att.disk.id).get()
+    assert disk.storage_domains[0].id == _one(sds, "data2").id
+    assert data2.vms_service().list(unregistered=True) == []
