@@ -299,3 +299,21 @@ def test_register_an_unregistered_vm(sdk_connection: sdk.Connection) -> None:
     disk = system.disks_service().disk_service(att.disk.id).get()
     assert disk.storage_domains[0].id == _one(sds, "data2").id
     assert data2.vms_service().list(unregistered=True) == []
+
+
+def test_template_from_a_snapshot_of_a_running_vm(sdk_connection: sdk.Connection) -> None:
+    system = sdk_connection.system_service()
+    vms = system.vms_service()
+    vm0 = _one(vms, "vm0")
+    assert vm0.status == types.VmStatus.UP
+    snaps = vms.vm_service(vm0.id).snapshots_service()
+    snap = snaps.add(types.Snapshot(description="before template"))
+    with pytest.raises(sdk.Error, match="VM must be down"):
+        system.templates_service().add(types.Template(name="t0", vm=types.Vm(id=vm0.id)))
+    tpl = system.templates_service().add(types.Template(
+        name="t0", vm=types.Vm(id=vm0.id, snapshots=[types.Snapshot(id=snap.id)])))
+    got = system.templates_service().template_service(tpl.id).get()
+    assert got.status == types.TemplateStatus.OK
+    assert vms.vm_service(vm0.id).get().status == types.VmStatus.UP
+    assert len(system.templates_service().template_service(tpl.id)
+               .disk_attachments_service().list()) == 1
