@@ -62,7 +62,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
 
-    data = json.loads(resources.files("ovirtshell.simulator").joinpath("data/model.json").read_text())
+    data = json.loads(resources.files("ovirtsim").joinpath("data/model.json").read_text())
     started = time.perf_counter()
     index = Index(Model.from_json(data))
     build_ms = (time.perf_counter() - started) * 1000

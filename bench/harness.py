@@ -23,7 +23,7 @@ def start_simulator(vms: int) -> tuple[subprocess.Popen[str], dict[str, str], fl
     """ovirt-sim --seed scale:VMS on a free port: the process, its exports and startup seconds."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ovirtshell.simulator", "--seed", f"scale:{vms}",
+        [sys.executable, "-m", "ovirtsim", "--seed", f"scale:{vms}",
          "--listen", "127.0.0.1:0", "--time-scale", "0"],
         stdout=subprocess.PIPE, text=True,
     )

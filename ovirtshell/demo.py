@@ -23,7 +23,7 @@ class DemoEngine:
 
         atexit.register(self.stop)  # also when the shell leaves by an unexpected path
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "ovirtshell.simulator", "--listen", "127.0.0.1:0", "--seed", "demo"],
+            [sys.executable, "-m", "ovirtsim", "--listen", "127.0.0.1:0", "--seed", "demo"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -133,7 +133,7 @@ def shell_options() -> list[OptionRow]:
 
 def sim_parser() -> argparse.ArgumentParser:
     """The simulator's own parser; it is read from outside so the simulator imports nothing of ours."""
-    from ovirtshell.simulator.__main__ import build_parser
+    from ovirtsim.__main__ import build_parser
 
     return build_parser()
 
@@ -154,7 +154,7 @@ def sim_options() -> list[OptionRow]:
 
 def sim_export_lines(tls: bool) -> list[str]:
     """The lines ovirt-sim prints when ready, made by its own function with placeholders."""
-    from ovirtshell.simulator.server import export_lines
+    from ovirtsim.server import export_lines
 
     prepared = SimpleNamespace(url="http://127.0.0.1:PORT/ovirt-engine/api",
                                pki=SimpleNamespace(ca_file="DIR/ca.pem") if tls else None)
@@ -285,10 +285,10 @@ def man_shell(specs: list[CommandSpec]) -> str:
 def man_sim() -> str:
     parser = sim_parser()
     options = sim_options()
-    lines = _header("ovirt-sim", "ovirt-sim", "the simulator's argparse parser (ovirtshell/simulator/__main__.py)")
+    lines = _header("ovirt-sim", "ovirt-sim", "the simulator's argparse parser (ovirtsim/__main__.py)")
     lines += [".SH NAME", _esc(f"ovirt-sim - {_lower_first((parser.description or '').rstrip('.'))}")]
     synopsis = " ".join(f"[{_b(names[-1])}{' ' + _i(metavar) if metavar else ''}]" for names, metavar, _, _ in options)
-    lines += [".SH SYNOPSIS", f"{_b('ovirt-sim')} {synopsis}", ".br", f"{_b('python -m ovirtshell.simulator')} ..."]
+    lines += [".SH SYNOPSIS", f"{_b('ovirt-sim')} {synopsis}", ".br", f"{_b('python -m ovirtsim')} ..."]
     lines += [".SH DESCRIPTION", _esc(parser.description or ""), ".PP",
               _esc("When it is ready it prints these lines to standard output, flushed, so that a script can "
                    "read the URL of a server started on port 0:"),

@@ -29,7 +29,7 @@ class Shell:
         settings: Settings,
         *,
         interactive: bool = False,
-        ask_password: Callable[[], str] | None = None,
+        ask_password: Callable[[str], str] | None = None,  # given the prompt
         confirm: Callable[[str], bool] | None = None,
     ):
         self.env = env
@@ -44,6 +44,8 @@ class Shell:
         self.history: list[str] = []  # lines of this session, filled by the REPL
         self.last_shell_output = ""  # what the last `!` printed, for `echo $out`
         self.listeners: list[Callable[[str], None]] = []  # told the type name after own create/delete
+        self.current_format: str | None = None  # the running command's -o, when it gave one
+        self.current_fields: tuple[str, ...] | None = None  # and its --fields
 
     # -- connection -------------------------------------------------------------------------
 
@@ -113,6 +115,7 @@ class Shell:
             if command is None:
                 return Result()
             command, fmt, fields = _render_options(command)
+            self.current_format, self.current_fields = fmt, fields
             if fields:
                 check_fields(self, command, fields)
             result = self.run(command)
@@ -168,6 +171,8 @@ class Shell:
     def _unknown_command(self, verb: str) -> str:
         import difflib
 
+        if verb in RETIRED:
+            return RETIRED[verb]
         close = difflib.get_close_matches(verb, self.registry.words(), n=1)
         hint = f" (did you mean {close[0]}?)" if close else " (see help)"
         return f"unknown command {verb!r}{hint}"
@@ -192,6 +197,8 @@ class Shell:
             return
         pipe = command.pipe if command else None
         redirect = command.redirect if command else None
+        if fmt in ("text", "table") and result.data is not None:
+            result = _for_people(result, self.env, on_terminal=pipe is None and redirect is None)
         if pipe is None and redirect is None:
             if self.interactive and self.settings.pager and self.env.stdout_isatty:
                 buffer = io.StringIO()
@@ -200,6 +207,9 @@ class Shell:
             else:
                 render(result, fmt, self.env.stdout, color=self.color())
             self.env.stdout.flush()
+            streamed = getattr(result.data, "map", None) is not None
+            if streamed and fmt in ("text", "table") and result.data.count == 0 and self.env.stdout_isatty:
+                _say_empty(result, self.env)  # a stream is known to be empty once it is read
             return
         if redirect is not None:
             self._write_file(redirect, lambda handle: render(result, fmt, handle, color=False))
@@ -271,6 +281,13 @@ class Shell:
         except Exception as exc:  # noqa: BLE001 - leaving must not fail
             if self.settings.debug:
                 print(f"debug: logout failed: {exc}", file=sys.stderr)
+
+
+#: Commands of the original shell with no API v4 counterpart: where to look instead.
+RETIRED = {
+    "capabilities": "capabilities belonged to API v3; in v4 each cluster compatibility level lists "
+    "its CPU types and permits: list clusterlevels, then show clusterlevel 4.7",
+}
 
 
 def check_input(text: str) -> None:
@@ -393,3 +410,23 @@ def _render_options(command: Command) -> tuple[Command, str | None, tuple[str, .
     if fmt is None and fields is None:
         return command, None, None
     return replace(command, args=tuple(args), options=tuple(options)), fmt, fields
+
+
+def _for_people(result: Result, env: Environment, *, on_terminal: bool) -> Result:
+    """Byte sizes with units; an empty listing on a terminal says so (on stderr)."""
+    from dataclasses import replace
+
+    from ovirtshell.readable import with_units
+
+    if result.data == [] and on_terminal and env.stdout_isatty:
+        _say_empty(result, env)
+    shape = getattr(result.data, "map", None)
+    if shape is not None:  # a stream: each object as it comes
+        shape(with_units)
+        return result
+    return replace(result, data=with_units(result.data))
+
+
+def _say_empty(result: Result, env: Environment) -> None:
+    env.stderr.write(f"no {result.kind or ''} objects found\n".replace("  ", " "))
+    env.stderr.flush()

@@ -13,7 +13,7 @@ from support import Run, make_env
 @pytest.fixture(scope="module")
 def sim() -> Iterator[object]:
     """A demo-seeded simulator with immediate state changes, shared by one test module."""
-    from ovirtshell.simulator.testing import run_simulator
+    from ovirtsim.testing import run_simulator
 
     with run_simulator(seed="demo", time_scale=0.0) as handle:
         yield handle

@@ -38,7 +38,9 @@ class ObjectStream:
         self._shown: frozenset[str] | None = None
         self._filtered: frozenset[str] = frozenset()
         self._keep: Callable[[dict[str, Any]], bool] | None = None
+        self._shape: Callable[[Any], Any] | None = None
         self._read = False
+        self.count = 0  # objects handed on so far
 
     @property
     def filtered(self) -> bool:
@@ -53,6 +55,10 @@ class ObjectStream:
         """Yield only the objects `keep` accepts; it reads the top-level fields `keys`."""
         self._keep = keep
         self._filtered = frozenset(keys)
+
+    def map(self, shape: Callable[[Any], Any]) -> None:
+        """Hand on `shape(object)` instead of each object (e.g. sizes with units for people)."""
+        self._shape = shape
 
     def _keys(self) -> frozenset[str] | None:
         return None if self._shown is None else self._shown | self._filtered
@@ -78,7 +84,8 @@ class ObjectStream:
         keep = self._keep
         for item in self._objects():
             if keep is None or keep(item):
-                yield item
+                self.count += 1
+                yield item if self._shape is None else self._shape(item)
 
     def _objects(self) -> Iterator[dict[str, Any]]:
         model, type_name = self._model, self._type

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.util
 import io
 import json
 import os
@@ -114,7 +115,15 @@ def write_cache(path: Path, url: str, version: str, index: Index) -> None:
             pass
 
 
-BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "simulator" / "data" / "model.json"
+def _bundled_model() -> Path:
+    """model.json of the simulator package in this distribution, found without importing it."""
+    spec = importlib.util.find_spec("ovirtsim")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations))) / "data" / "model.json"
+    return Path(__file__).resolve().parent.parent.parent / "ovirtsim" / "data" / "model.json"
+
+
+BUNDLED_MODEL = _bundled_model()
 
 
 def offline_index(cache_dir: Path) -> Index:

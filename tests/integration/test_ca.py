@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ovirtshell.api.pki import ca_fingerprint
-from ovirtshell.simulator.testing import run_simulator
 from ovirtshell.status import ExitStatus
+from ovirtsim.testing import run_simulator
 
 
 def test_fetch_the_ca_then_connect_with_it(ovirt, tmp_path):

@@ -24,7 +24,7 @@ from ovirtshell.api.pki import ca_fingerprint, fetch_ca_pem
 from ovirtshell.metadata.model import Model
 from ovirtshell.status import ExitStatus
 
-testing = pytest.importorskip("ovirtshell.simulator.testing")
+testing = pytest.importorskip("ovirtsim.testing")
 run_simulator = testing.run_simulator
 
 

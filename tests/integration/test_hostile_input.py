@@ -340,7 +340,7 @@ def test_the_original_flags_are_accepted(ovirt, sim):
 
 def test_ca_does_not_connect_first(ovirt, tmp_path: Path):
     """OVIRT_URL names an https engine whose CA is not trusted yet: `ca` must not connect first."""
-    from ovirtshell.simulator.testing import run_simulator
+    from ovirtsim.testing import run_simulator
 
     target = tmp_path / "ca.pem"
     with run_simulator(tls=True) as engine:

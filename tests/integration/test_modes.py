@@ -184,7 +184,7 @@ def test_show_settings_works_offline(ovirt):
 
 def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
     """`ovirt-shell -E … | head -1`: no traceback, no error status, the script stops."""
-    from ovirtshell.simulator.testing import run_simulator
+    from ovirtsim.testing import run_simulator
 
     with run_simulator(seed="scale:300") as big:
         env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"),

@@ -82,7 +82,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(sim, tmp_path):
 
 
 def test_debug_shows_http_but_no_secrets(tmp_path):
-    from ovirtshell.simulator.testing import run_simulator
+    from ovirtsim.testing import run_simulator
 
     password = "Zq8-very-secret"
     with run_simulator(admin_password=password) as own:

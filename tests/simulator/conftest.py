@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from ovirtshell.simulator.testing import SimulatorHandle, run_simulator
+from ovirtsim.testing import SimulatorHandle, run_simulator
 
 
 @pytest.fixture

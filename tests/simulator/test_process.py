@@ -16,9 +16,9 @@ import pytest
 
 @contextmanager
 def simulator_process(*args: str) -> Iterator[tuple[subprocess.Popen, list[str]]]:
-    """Start ``python -m ovirtshell.simulator`` and read its export lines."""
+    """Start ``python -m ovirtsim`` and read its export lines."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ovirtshell.simulator", "--listen", "127.0.0.1:0", *args],
+        [sys.executable, "-m", "ovirtsim", "--listen", "127.0.0.1:0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -129,7 +129,7 @@ def test_tls_process_and_admin_password(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bad", [["--seed", "bogus"], ["--listen", "nonsense"]])
 def test_bad_arguments(bad: list[str]) -> None:
-    res = subprocess.run([sys.executable, "-m", "ovirtshell.simulator", *bad],
+    res = subprocess.run([sys.executable, "-m", "ovirtsim", *bad],
                          capture_output=True, text=True, timeout=60,
                          env={**os.environ})
     assert res.returncode != 0 and res.stderr

@@ -8,7 +8,7 @@ import ovirtsdk4 as sdk
 import ovirtsdk4.types as types
 import pytest
 
-from ovirtshell.simulator.testing import SimulatorHandle, run_simulator
+from ovirtsim.testing import SimulatorHandle, run_simulator
 
 
 def test_connect_and_system(sdk_connection: sdk.Connection) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ovirtshell.simulator.search import (
+from ovirtsim.dispatch.search import (
     DEFAULT_PAGE_SIZE,
     Condition,
     Query,

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def model() -> Model:
-    with open(ROOT / "ovirtshell" / "simulator" / "data" / "model.json", encoding="utf-8") as f:
+    with open(ROOT / "ovirtsim" / "data" / "model.json", encoding="utf-8") as f:
         return Model.from_json(json.load(f))
 
 

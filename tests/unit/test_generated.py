@@ -153,7 +153,7 @@ def test_examples_use_real_outer_flags() -> None:
 
 
 def test_sim_page_follows_its_parser(generated: dict[str, str]) -> None:
-    from ovirtshell.simulator.__main__ import parse_seed
+    from ovirtsim.__main__ import parse_seed
 
     sim = generated[docgen.MAN_SIM]
     for names, *_ in docgen.sim_options():

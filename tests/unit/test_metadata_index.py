@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import ovirtshell
+import ovirtsim
 from ovirtshell.metadata.index import Index, singular
 from ovirtshell.metadata.model import Model
 from ovirtshell.status import ExitStatus, UsageError
 
-MODEL_JSON = Path(ovirtshell.__file__).parent / "simulator" / "data" / "model.json"
+MODEL_JSON = Path(ovirtsim.__file__).parent / "data" / "model.json"
 
 VM_ACTIONS = {
     "start", "stop", "shutdown", "suspend", "reboot", "reset", "migrate", "cancel_migration",

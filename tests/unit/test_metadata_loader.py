@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-import ovirtshell
+import ovirtsim
 from ovirtshell.metadata.index import Index
 from ovirtshell.metadata.loader import cache_file, load_model
 from ovirtshell.status import ExitStatus, ShellError
 
-MODEL_BYTES = (Path(ovirtshell.__file__).parent / "simulator" / "data" / "model.json").read_bytes()
+MODEL_BYTES = (Path(ovirtsim.__file__).parent / "data" / "model.json").read_bytes()
 URL = "https://engine.example/ovirt-engine/api"
 
 

@@ -38,7 +38,7 @@ SMALLER = 5_000
 TABLE_BOUND = 10 * 1024 * 1024
 
 
-MODEL = ROOT / "ovirtshell" / "simulator" / "data" / "model.json"
+MODEL = ROOT / "ovirtsim" / "data" / "model.json"
 
 
 @pytest.fixture(scope="module")

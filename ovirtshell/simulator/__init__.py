@@ -1,5 +1,0 @@
-"""ovirt-sim: a local oVirt engine simulator (REST API v4, XML and JSON, SSO, search, faults).
-
-It imports nothing from the rest of ``ovirtshell`` so that it can be run (and trusted as a
-stand-in for a real engine) on its own. Tests use :func:`ovirtshell.simulator.testing.run_simulator`.
-"""

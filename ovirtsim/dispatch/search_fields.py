@@ -1,0 +1,113 @@
+"""Values of search fields (``vms?search=cluster.name=x``) for one stored object."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..core.context import Context
+from ..web.routing import Node
+from .references import ref_name
+
+SEVERITY_ORDER = {"severity": ["normal", "warning", "error", "alert"]}
+
+
+def field_values(ctx: Context, node: Node, obj: dict, fname: str) -> list | None:
+    """Values of a search field for one item; None if the collection lacks the field."""
+    f = fname.lower()
+    type_name = node.type or ""
+    members = ctx.model.members(type_name)
+    coll = node.coll or ""
+    if "." in f:
+        head, rest = f.split(".", 1)
+        return cross_values(ctx, node, obj, head, rest)
+    special = search_special(ctx, coll, obj, f)
+    if special is not None:
+        return special
+    m = members.get(f)
+    if m is None:
+        alias = {"creationdate": "creation_time", "usrname": "user_name",
+                 "firstname": "name", "lastname": "last_name", "alias": "name",
+                 "message": "description", "correlation_id": "_correlation_id"}.get(f)
+        if alias and (alias in members or alias.startswith("_")):
+            v = obj.get(alias)
+            return [_search_scalar(v)] if v is not None else []
+        return None
+    v = obj.get(m.name)
+    if v is None:
+        return []
+    if m.is_link and isinstance(v, dict):
+        name = ref_name(ctx, v, m.base)
+        return [name] if name else []
+    if isinstance(v, list):
+        if v and isinstance(v[0], dict):
+            return [ref_name(ctx, i, m.base) or i.get("name") for i in v]
+        return v
+    if isinstance(v, dict):
+        return [v.get("name") or v.get("type") or ""]
+    if m.type == "date":
+        return [_search_scalar(v)]
+    return [v]
+
+def _search_scalar(v: object) -> object:
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 10**11:
+        return datetime.fromtimestamp(v / 1000).astimezone().isoformat()
+    return v
+
+def cross_values(ctx: Context, node: Node, obj: dict, head: str, rest: str) -> list | None:
+    head_norm = head.rstrip("s") if head not in ("os",) else head
+    members = ctx.model.members(node.type or "")
+    key = {"datacenter": "data_center", "storage": "storage_domain"}.get(head_norm, head_norm)
+    if key in members and members[key].is_link and not members[key].is_list:
+        seg = ctx.model.top_collection.get(members[key].base)
+        ref = obj.get(key)
+        if not seg or not isinstance(ref, dict):
+            return []
+        target = ctx.store.get(seg, str(ref.get("id")))
+        if target is None:
+            return []
+        v = target.get(rest)
+        return [v] if v is not None and not isinstance(v, (dict, list)) else []
+    if head in ("vms", "vm") and node.coll == "hosts":
+        return [v.get(rest) for v in ctx.store.items("vms")
+                if (v.get("host") or {}).get("id") == obj.get("id") and v.get(rest) is not None]
+    return None
+
+def search_special(ctx: Context, coll: str, obj: dict, f: str) -> list | None:
+    if f == "id":
+        return [obj.get("id")]
+    if coll in ("vms", "templates"):
+        if f == "os":
+            return [(obj.get("os") or {}).get("type")]
+        if f == "memory":
+            return [int(obj.get("memory", 0)) // (1024 * 1024)]
+        if f == "vcpus":
+            t = (obj.get("cpu") or {}).get("topology") or {}
+            return [t.get("sockets", 1) * t.get("cores", 1) * t.get("threads", 1)]
+        if f in ("datacenter", "data_center"):
+            cl = ctx.store.get("clusters", (obj.get("cluster") or {}).get("id", ""))
+            return [ref_name(ctx, (cl or {}).get("data_center"), "data_center")]
+        if f == "tag":
+            return [t.get("name") for t in ctx.store.items(f"{coll}/{obj['id']}/tags")]
+        if f in ("ip", "fqdn"):
+            return [obj.get("fqdn")] if f == "fqdn" else []
+        if f in ("cpu_usage", "mem_usage", "uptime"):
+            return [0]
+        if f == "architecture":
+            return [(obj.get("cpu") or {}).get("architecture")]
+        if f in ("pool", "apps", "loggedinuser"):
+            return []
+    if coll == "hosts":
+        if f in ("datacenter", "data_center"):
+            cl = ctx.store.get("clusters", (obj.get("cluster") or {}).get("id", ""))
+            return [ref_name(ctx, (cl or {}).get("data_center"), "data_center")]
+        if f == "tag":
+            return [t.get("name") for t in ctx.store.items(f"hosts/{obj['id']}/tags")]
+    if coll == "events" and f == "type":
+        return [obj.get("code")]
+    if coll == "disks" and f == "size":
+        return [int(obj.get("provisioned_size", 0)) // (1024**3)]
+    if coll == "storagedomains" and f in ("datacenter", "data_center"):
+        return [ref_name(ctx, r, "data_center") for r in obj.get("data_centers", [])]
+    if coll == "storagedomains" and f == "status":
+        return list((obj.get("_dc_status") or {}).values()) or [obj.get("status")]
+    return None
