@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 
+from .defaults import complete, vm_devices
 from .store import Store
 
 NAMESPACE = uuid.UUID("1d8f4c1e-9a57-4bd0-8d3b-6b0f3c2a5e10")
@@ -76,7 +77,11 @@ class Seeder:
         self.events = 0
 
     def put(self, coll: str, type_name: str, data: dict) -> dict:
-        return self.store.put(coll, type_name, data)
+        complete(self.store, coll, type_name, data)
+        stored = self.store.put(coll, type_name, data)
+        if coll == "vms":
+            vm_devices(self.store, stored, self.now)
+        return stored
 
     def event(self, code: int, severity: str, description: str, **refs: str) -> None:
         self.events += 1

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..core import registry as on
 from ..core.context import Context
+from ..core.defaults import vm_devices
 from ..core.errors import Fault, NotFound, conflict, incomplete
 from ..core.journal import end_job, event, start_job, user_label
 from ..core.seed import NAMESPACE, GiB, mac_for
@@ -200,6 +201,7 @@ def clone(ctx: Context, node: Node, params: dict) -> dict:
     if new.get("description") is not None:
         doc["description"] = new["description"]
     store.put("vms", "vm", doc)
+    vm_devices(store, doc, ctx.now())
     job = start_job(ctx, f"Cloning VM {vm['name']} to {new['name']}")
     disks = copy_disks(ctx, f"vms/{vm['id']}/diskattachments", vid, new["name"])
     copy_nics(ctx, f"vms/{vm['id']}/nics", vid)

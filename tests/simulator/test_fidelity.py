@@ -1,0 +1,90 @@
+"""ovirt-sim answers as the engine does where real clients (SDK examples, Ansible's
+ovirt.ovirt modules) read without checking: always-present sub-objects and sub-collections,
+read through the official SDK."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import ovirtsdk4 as sdk
+import ovirtsdk4.types as types
+import pytest
+from lxml import etree
+
+from ovirtsim.testing import SimulatorHandle, run_simulator
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[SimulatorHandle]:
+    with run_simulator(seed="demo", time_scale=0.0) as handle:
+        yield handle
+
+
+@pytest.fixture(scope="module")
+def system(demo: SimulatorHandle) -> Iterator[sdk.services.SystemService]:
+    conn = sdk.Connection(url=demo.url, username=demo.username, password=demo.password)
+    yield conn.system_service()
+    conn.close()
+
+
+def _vm(system, name: str):  # type: ignore[no-untyped-def]
+    vms = system.vms_service()
+    vm = vms.list(search=f"name={name}")[0]
+    return vm, vms.vm_service(vm.id)
+
+
+def test_every_vm_has_one_cdrom_and_its_active_snapshot(system) -> None:  # type: ignore[no-untyped-def]
+    _vm0, svc = _vm(system, "vm0")
+    assert len(svc.cdroms_service().list()) == 1
+    snaps = svc.snapshots_service().list()
+    assert [(s.description, s.snapshot_type) for s in snaps] == \
+        [("Active VM", types.SnapshotType.ACTIVE)]
+    new = system.vms_service().add(types.Vm(name="fresh", cluster=types.Cluster(name="Default"),
+                                            template=types.Template(name="Blank")))
+    fresh = system.vms_service().vm_service(new.id)
+    assert len(fresh.cdroms_service().list()) == 1
+    assert [s.description for s in fresh.snapshots_service().list()] == ["Active VM"]
+    assert new.console is not None and new.console.enabled is False
+
+
+def test_hosts_and_clusters_carry_what_clients_read(system) -> None:  # type: ignore[no-untyped-def]
+    for host in system.hosts_service().list():
+        assert host.os.custom_kernel_cmdline == ""
+        assert host.power_management.enabled is False
+        assert host.ksm.enabled is False
+    for cluster in system.clusters_service().list():
+        assert cluster.ksm.enabled is False
+        assert cluster.required_rng_sources == [types.RngSource.URANDOM]
+        assert cluster.scheduling_policy.id
+    added = system.clusters_service().add(types.Cluster(
+        name="c2", data_center=types.DataCenter(name="Default"),
+        cpu=types.Cpu(type="Intel Nehalem Family")))
+    assert added.ksm is not None and added.scheduling_policy is not None
+
+
+def test_templates_carry_bios_usb_io_sso(system) -> None:  # type: ignore[no-untyped-def]
+    for tpl in system.templates_service().list():
+        assert tpl.bios.boot_menu.enabled is False, tpl.name
+        assert tpl.usb.enabled is False
+        assert tpl.io.threads == 1
+        assert tpl.sso.methods[0].id == types.SsoMethod.GUEST_AGENT
+
+
+def test_all_content_shows_the_vm_ovf(system) -> None:  # type: ignore[no-untyped-def]
+    _vm0, svc = _vm(system, "vm0")
+    assert svc.get().initialization is None
+    cfg = svc.get(all_content=True).initialization.configuration
+    assert cfg.type == types.ConfigurationType.OVF
+    ovf = etree.fromstring(cfg.data.encode())
+    assert ovf.tag.endswith("Envelope")
+    assert "vm0" in cfg.data
+
+
+def test_storage_domain_lists_vms_and_templates_with_disks_on_it(system) -> None:  # type: ignore[no-untyped-def]
+    sds = system.storage_domains_service()
+    sd = sds.list(search="name=data")[0]
+    svc = sds.storage_domain_service(sd.id)
+    vms = sorted(v.name for v in svc.vms_service().list())
+    assert {"vm0", "vm1", "vm2", "vm3", "vm4"} <= set(vms)
+    assert "centos9" in [t.name for t in svc.templates_service().list()]
+    assert "Blank" not in [t.name for t in svc.templates_service().list()]
