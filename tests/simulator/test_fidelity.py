@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import ovirtsdk4 as sdk
 import ovirtsdk4.types as types
 import pytest
@@ -88,3 +89,49 @@ def test_storage_domain_lists_vms_and_templates_with_disks_on_it(system) -> None
     assert {"vm0", "vm1", "vm2", "vm3", "vm4"} <= set(vms)
     assert "centos9" in [t.name for t in svc.templates_service().list()]
     assert "Blank" not in [t.name for t in svc.templates_service().list()]
+
+
+# --- search fields as the engine documents them ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "collection, query, names",
+    [
+        ("clusters", "Clusters.name=Default", ["Default"]),
+        ("clusters", "Default", ["Default"]),
+        ("clusters", "efaul", ["Default"]),
+        ("clusters", "nosuchcluster", []),
+        ("networks", "datacenter=Default", ["ovirtmgmt"]),
+        ("networks", "datacenter=Other", []),
+        ("templates", "vm.name=vm0", ["Blank"]),
+        ("templates", "Vms.name=nosuch", []),
+        ("disks", "vm_names=vm0", ["vm0_disk"]),
+        ("disks", "vms.name=vm1", ["vm1_disk"]),
+        ("vms", "pool=nosuchpool", []),
+        ("vms", "Vms.name=vm2", ["vm2"]),
+    ],
+)
+def test_search_fields_and_free_text(demo: SimulatorHandle, collection: str, query: str,
+                                     names: list[str]) -> None:
+    r = httpx.get(f"{demo.url}/{collection}", params={"search": query},
+                  auth=(demo.username, demo.password))
+    assert r.status_code == 200, r.text
+    assert sorted(e.findtext("name") for e in etree.fromstring(r.content)) == names
+
+
+def test_disks_by_storage_name_through_the_sdk(system) -> None:  # type: ignore[no-untyped-def]
+    disks = system.disks_service()
+    on_data = disks.list(search="Storage.name=data")
+    assert len(on_data) >= 6 and len(on_data) == len(disks.list())
+    assert disks.list(search="Storage.name=elsewhere") == []
+
+
+@pytest.mark.parametrize("query, detail", [("bogus=1", "$bogus$=1"), ("name", "$name$"),
+                                           ("vms.bogus=1", "$vms.bogus$=1")])
+def test_unknown_search_field_is_the_engines_fault(demo: SimulatorHandle, query: str,
+                                                   detail: str) -> None:
+    r = httpx.get(f"{demo.url}/vms", params={"search": query},
+                  auth=(demo.username, demo.password))
+    assert r.status_code == 400
+    fault = etree.fromstring(r.content)
+    assert (fault.findtext("reason"), fault.findtext("detail")) == ("Operation Failed", detail)
