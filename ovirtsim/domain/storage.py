@@ -94,7 +94,7 @@ def activate(ctx: Context, node: Node, params: dict) -> dict:
 
 def _sd_status(ctx: Context, node: Node, need: str, final: str, middle: str) -> dict:
     store = ctx.store
-    parent = node.parent_entity()
+    parent = node.ancestor("data_center")  # the action's node is the storage domain itself
     sd = store.get("storagedomains", str(node.id)) or {}
     dc = str(parent.id) if parent else ""
     st = dict(sd.get("_dc_status") or {})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..core import registry as on
 from ..core.context import Context
-from ..core.errors import conflict
+from ..core.errors import Fault, conflict
 from ..core.journal import end_job, start_job
 from ..core.seed import ZERO
 from ..dispatch.rules import TEMPLATE_KEYS
@@ -14,6 +14,12 @@ from .vms import set_vm
 
 @on.before("add", "template")
 def template_from_vm(ctx: Context, node: Node, data: dict) -> None:
+    ref = data["vm"]
+    if not ref.get("id"):  # the VM given by name: <vm><name>vm2</name></vm>
+        found = ctx.store.find_by_name("vms", str(ref.get("name")))
+        if found is None:
+            raise Fault(404, "Operation Failed", f"Entity not found: VM: name={ref.get('name')}")
+        data["vm"] = {"id": found["id"]}
     vm = ctx.store.get("vms", data["vm"]["id"]) or {}
     if vm.get("status") != "down":
         raise conflict("add", "Template", "VM must be down.")

@@ -11,7 +11,7 @@ from ..core.context import Context
 from ..core.defaults import vm_devices
 from ..core.errors import Fault, NotFound, conflict, incomplete
 from ..core.journal import end_job, event, start_job, user_label
-from ..core.seed import NAMESPACE, GiB, mac_for
+from ..core.seed import NAMESPACE, ZERO, GiB, mac_for
 from ..dispatch.operations import merge_value
 from ..dispatch.references import ref_name
 from ..dispatch.rules import RUNNING, TEMPLATE_KEYS
@@ -41,6 +41,8 @@ def vm_defaults(ctx: Context, node: Node, data: dict) -> None:
     data["stop_time"] = ctx.now()
     data["origin"] = "ovirt"
     data["original_template"] = {"id": data["template"]["id"]}
+    if ctx.req is not None and ctx.req.query.get("clone", "").lower() == "true":
+        data["template"] = {"id": ZERO}  # a clone owns its disks: linked to Blank, as the engine
     data["run_once"] = False
     data["next_run_configuration_exists"] = False
     data["has_illegal_images"] = False
@@ -53,9 +55,9 @@ def vm_defaults(ctx: Context, node: Node, data: dict) -> None:
 
 @on.after("add", "vm")
 def vm_created(ctx: Context, node: Node, data: dict) -> None:
-    vid, tid = data["id"], data["template"]["id"]
+    vid, tid = data["id"], (data.get("original_template") or data["template"])["id"]
     job = start_job(ctx, f"Creating VM {data['name']} from Template "
-                    f"{ref_name(ctx, data['template'], 'template')} in Cluster "
+                    f"{ref_name(ctx, {'id': tid}, 'template')} in Cluster "
                     f"{ref_name(ctx, data['cluster'], 'cluster')}")
     disks = copy_disks(ctx, f"templates/{tid}/diskattachments", vid, data["name"])
     copy_nics(ctx, f"templates/{tid}/nics", vid)
@@ -124,16 +126,18 @@ def vm_removable(ctx: Context, node: Node) -> None:
         raise conflict("remove", "VM", "VM is locked. Please try again in a few minutes.")
     if vm.get("delete_protected"):
         raise conflict("remove", "VM", "VM is delete protected.")
-
-
-@on.after("remove", "vm")
-def vm_removed(ctx: Context, node: Node) -> None:
+    # the disks go with the VM unless detach_only (the attachments go with the VM's
+    # sub-collections when it is deleted, so read them now; the transaction is whole)
     assert ctx.req is not None
-    vm = node.obj or {}
     detach_only = ctx.req.query.get("detach_only", "false").lower() in ("true", "1", "")
     if not detach_only:
         for att in list(ctx.store.colls.get(f"vms/{node.id}/diskattachments", {}).values()):
             ctx.store.delete("disks", att["id"])
+
+
+@on.after("remove", "vm")
+def vm_removed(ctx: Context, node: Node) -> None:
+    vm = node.obj or {}
     ctx.scheduler.cancel(f"vm:{node.id}")
     event(ctx, 113, "normal", f"VM {vm.get('name')} was successfully removed.")
 

@@ -135,3 +135,49 @@ def test_unknown_search_field_is_the_engines_fault(demo: SimulatorHandle, query:
     assert r.status_code == 400
     fault = etree.fromstring(r.content)
     assert (fault.findtext("reason"), fault.findtext("detail")) == ("Operation Failed", detail)
+
+
+# --- behaviour --------------------------------------------------------------------------------
+
+
+def test_template_from_a_vm_given_by_name(system) -> None:  # type: ignore[no-untyped-def]
+    tpl = system.templates_service().add(types.Template(name="from_vm2", vm=types.Vm(name="vm2")))
+    assert tpl.name == "from_vm2"
+    with pytest.raises(sdk.NotFoundError):
+        system.templates_service().add(types.Template(name="x", vm=types.Vm(name="nosuchvm")))
+
+
+def test_removing_a_vm_removes_its_disks_unless_detach_only(demo: SimulatorHandle,
+                                                             system) -> None:  # type: ignore[no-untyped-def]
+    vms = system.vms_service()
+    for name in ("gone1", "gone2"):
+        vms.add(types.Vm(name=name, cluster=types.Cluster(name="Default"),
+                         template=types.Template(name="centos9")))
+    names = {d.name for d in system.disks_service().list()}
+    assert {"gone1_Disk1", "gone2_Disk1"} <= names
+    vms.vm_service(vms.list(search="name=gone1")[0].id).remove()
+    vms.vm_service(vms.list(search="name=gone2")[0].id).remove(detach_only=True)
+    names = {d.name for d in system.disks_service().list()}
+    assert "gone1_Disk1" not in names and "gone2_Disk1" in names
+
+
+def test_storage_domain_deactivate_and_activate_in_its_data_center(system) -> None:  # type: ignore[no-untyped-def]
+    dc = system.data_centers_service().list(search="name=Default")[0]
+    sd = system.storage_domains_service().list(search="name=data")[0]
+    attached = system.data_centers_service().data_center_service(dc.id) \
+        .storage_domains_service().storage_domain_service(sd.id)
+    attached.deactivate()
+    assert attached.get().status == types.StorageDomainStatus.MAINTENANCE
+    attached.activate()
+    assert attached.get().status == types.StorageDomainStatus.ACTIVE
+
+
+def test_a_clone_from_a_template_is_linked_to_blank(system) -> None:  # type: ignore[no-untyped-def]
+    vms = system.vms_service()
+    vm = vms.add(types.Vm(name="clone1", cluster=types.Cluster(name="Default"),
+                          template=types.Template(name="centos9")), clone=True)
+    tpl = system.templates_service().list(search="name=centos9")[0]
+    assert vm.template.id == "00000000-0000-0000-0000-000000000000"
+    assert vm.original_template.id == tpl.id
+    disks = vms.vm_service(vm.id).disk_attachments_service().list()
+    assert len(disks) == 1
