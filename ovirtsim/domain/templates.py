@@ -27,9 +27,30 @@ def template_from_vm(ctx: Context, node: Node, data: dict) -> None:
         if key in vm and key not in data:
             data[key] = vm[key]
     data.setdefault("cluster", vm.get("cluster"))
-    data.update(status="locked", creation_time=ctx.now(),
-                version={"version_number": 1, "version_name": "base",
-                         "base_template": {"id": data["id"]}})
+    data.update(status="locked", creation_time=ctx.now(), version=_version(ctx, data))
+
+
+def _version(ctx: Context, data: dict) -> dict:
+    """A base template (version 1) or a new version of ``version.base_template``."""
+    asked = data.get("version") or {}
+    base_ref = asked.get("base_template")
+    if not base_ref:
+        return {"version_number": 1, "version_name": asked.get("version_name") or "base",
+                "base_template": {"id": data["id"]}}
+    base = ctx.store.get("templates", str(base_ref.get("id"))) if base_ref.get("id") else \
+        ctx.store.find_by_name("templates", str(base_ref.get("name")))
+    if base is None:
+        label = f"id={base_ref['id']}" if base_ref.get("id") else f"name={base_ref.get('name')}"
+        raise Fault(404, "Operation Failed", f"Entity not found: Template: {label}")
+    root = str(((base.get("version") or {}).get("base_template") or {}).get("id") or base["id"])
+    numbers = [int((t.get("version") or {}).get("version_number") or 1)
+               for t in ctx.store.items("templates")
+               if str(((t.get("version") or {}).get("base_template") or {}).get("id")) == root
+               or t["id"] == root]
+    data["name"] = (ctx.store.get("templates", root) or base).get("name")  # versions share it
+    return {"version_number": max(numbers, default=1) + 1,
+            "version_name": asked.get("version_name") or "",
+            "base_template": {"id": root}}
 
 
 @on.after("add", "template")

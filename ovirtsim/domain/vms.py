@@ -18,8 +18,28 @@ from ..dispatch.rules import RUNNING, TEMPLATE_KEYS
 from ..web.routing import Node
 
 
+def snapshot_source(ctx: Context, data: dict) -> dict | None:
+    """The VM whose snapshot a new VM is made from (``vms.add`` with ``snapshots=[id]``)."""
+    snaps = data.get("snapshots") or []
+    sid = str((snaps[0] or {}).get("id")) if snaps and isinstance(snaps[0], dict) else None
+    if not sid:
+        return None
+    for vm in ctx.store.items("vms"):
+        if ctx.store.get(f"vms/{vm['id']}/snapshots", sid) is not None:
+            return vm
+    raise Fault(404, "Operation Failed", f"Entity not found: Snapshot: id={sid}")
+
+
 @on.before("add", "vm")
 def vm_defaults(ctx: Context, node: Node, data: dict) -> None:
+    source = snapshot_source(ctx, data)
+    if source is not None:  # from a snapshot: the VM's configuration, no template needed
+        data.setdefault("template", {"id": ZERO})
+        for key in TEMPLATE_KEYS:
+            if key in source and key not in data:
+                data[key] = source[key]
+        data["_from_vm"] = source["id"]
+    data.pop("snapshots", None)
     tpl = ctx.store.get("templates", data["template"]["id"]) or {}
     for key in TEMPLATE_KEYS:
         if key in tpl:
@@ -59,8 +79,9 @@ def vm_created(ctx: Context, node: Node, data: dict) -> None:
     job = start_job(ctx, f"Creating VM {data['name']} from Template "
                     f"{ref_name(ctx, {'id': tid}, 'template')} in Cluster "
                     f"{ref_name(ctx, data['cluster'], 'cluster')}")
-    disks = copy_disks(ctx, f"templates/{tid}/diskattachments", vid, data["name"])
-    copy_nics(ctx, f"templates/{tid}/nics", vid)
+    owner = f"vms/{data['_from_vm']}" if data.get("_from_vm") else f"templates/{tid}"
+    disks = copy_disks(ctx, f"{owner}/diskattachments", vid, data["name"])
+    copy_nics(ctx, f"{owner}/nics", vid)
     event(ctx, 34, "normal", f"VM {data['name']} was created by {user_label(ctx)}.",
           vm=vid, cluster=data["cluster"]["id"])
     lock_then(ctx, vid, disks, job, f"VM {data['name']} creation has been completed.")

@@ -181,3 +181,75 @@ def test_a_clone_from_a_template_is_linked_to_blank(system) -> None:  # type: ig
     assert vm.original_template.id == tpl.id
     disks = vms.vm_service(vm.id).disk_attachments_service().list()
     assert len(disks) == 1
+
+
+def test_an_existing_vm_joins_an_affinity_group_and_label(system) -> None:  # type: ignore[no-untyped-def]
+    vm2 = system.vms_service().list(search="name=vm2")[0]
+    before = len(system.vms_service().list())
+    cluster = system.clusters_service().list(search="name=Default")[0]
+    groups = system.clusters_service().cluster_service(cluster.id).affinity_groups_service()
+    group = groups.add(types.AffinityGroup(name="ag_members"))
+    members = groups.group_service(group.id).vms_service()
+    assert members.list() == []
+    members.add(types.Vm(id=vm2.id))
+    assert [v.name for v in members.list()] == ["vm2"]
+    assert [v.id for v in groups.group_service(group.id).get().vms] == [vm2.id]
+    members.vm_service(vm2.id).remove()
+    assert members.list() == []
+    labels = system.affinity_labels_service()
+    label = labels.add(types.AffinityLabel(name="label_members"))
+    labels.label_service(label.id).vms_service().add(types.Vm(id=vm2.id))
+    assert [v.name for v in labels.label_service(label.id).vms_service().list()] == ["vm2"]
+    assert len(system.vms_service().list()) == before  # membership, never a new VM
+    assert system.vms_service().vm_service(vm2.id).get().name == "vm2"
+
+
+def test_external_template_import_names_a_new_template(system) -> None:  # type: ignore[no-untyped-def]
+    got = system.external_template_imports_service().add(types.ExternalTemplateImport(
+        template=types.Template(name="imported"), url="ova:///images/x.ova",
+        cluster=types.Cluster(name="Default"), storage_domain=types.StorageDomain(name="data"),
+        host=types.Host(name="host0")))
+    assert got.template.name == "imported"
+
+
+def test_template_versions_share_the_base_name(system) -> None:  # type: ignore[no-untyped-def]
+    templates = system.templates_service()
+    base = templates.add(types.Template(name="versioned", vm=types.Vm(name="vm4")))
+    assert base.version.version_number == 1
+    sub = templates.add(types.Template(
+        name="versioned", vm=types.Vm(name="vm4"),
+        version=types.TemplateVersion(base_template=types.Template(id=base.id),
+                                      version_name="second")))
+    assert sub.name == "versioned"
+    assert (sub.version.version_number, sub.version.version_name) == (2, "second")
+    assert sub.version.base_template.id == base.id
+    with pytest.raises(sdk.Error, match="name is already in use"):
+        templates.add(types.Template(name="versioned", vm=types.Vm(name="vm4")))
+
+
+def test_a_vm_from_a_snapshot_needs_no_template(system) -> None:  # type: ignore[no-untyped-def]
+    vms = system.vms_service()
+    src = vms.list(search="name=vm2")[0]
+    snaps = vms.vm_service(src.id).snapshots_service()
+    snap = snaps.add(types.Snapshot(description="for_copy"))
+    vm = vms.add(types.Vm(name="from_snapshot", cluster=types.Cluster(name="Default"),
+                          snapshots=[types.Snapshot(id=snap.id)]))
+    assert vm.name == "from_snapshot" and vm.memory == src.memory
+    assert len(vms.vm_service(vm.id).disk_attachments_service().list()) == 1
+    with pytest.raises(sdk.NotFoundError):
+        vms.add(types.Vm(name="x", cluster=types.Cluster(name="Default"),
+                         snapshots=[types.Snapshot(id="00000000-0000-0000-0000-00000000abcd")]))
+
+
+def test_direct_lun_disk(system) -> None:  # type: ignore[no-untyped-def]
+    disk = system.disks_service().add(types.Disk(alias="lun1", lun_storage=types.HostStorage(
+        type=types.StorageType.ISCSI, logical_units=[types.LogicalUnit(
+            id="36001405abcdef", address="10.0.0.1", port=3260, target="iqn.2026-01.x:t",
+            size=2**30)])))
+    got = system.disks_service().disk_service(disk.id).get()
+    assert got.storage_type == types.DiskStorageType.LUN
+    assert got.lun_storage.logical_units[0].id == "36001405abcdef"
+    assert got.provisioned_size == 2**30
+    with pytest.raises(sdk.Error, match="lun_storage.logical_units"):
+        system.disks_service().add(types.Disk(alias="lun2", lun_storage=types.HostStorage(
+            type=types.StorageType.ISCSI)))
