@@ -76,3 +76,19 @@ on.view("storage_domain", "vms",
 on.view("storage_domain", "templates",
         View("templates",
              match=lambda ctx, parent, obj: _has_disk_on(ctx, "templates", parent, obj)))
+
+
+@on.before("add", "image_transfer")
+def image_transfer_phase(ctx: Context, node: Node, data: dict) -> None:
+    """An image transfer is never stored as given: it starts in the engine's first phase."""
+    data["phase"] = "initializing"
+    data.setdefault("direction", "upload")
+    data.setdefault("inactivity_timeout", 60)
+    data.setdefault("timeout_policy", "legacy")
+
+
+@on.before("add", "backup")
+def backup_phase(ctx: Context, node: Node, data: dict) -> None:
+    """A backup starts in the engine's first phase, with its creation date."""
+    data["phase"] = "initializing"
+    data["creation_date"] = ctx.now()

@@ -253,3 +253,33 @@ def test_direct_lun_disk(system) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(sdk.Error, match="lun_storage.logical_units"):
         system.disks_service().add(types.Disk(alias="lun2", lun_storage=types.HostStorage(
             type=types.StorageType.ISCSI)))
+
+
+def test_the_engines_predefined_roles(system) -> None:  # type: ignore[no-untyped-def]
+    names = {r.name for r in system.roles_service().list()}
+    assert {"SuperUser", "UserRole", "GlusterAdmin", "VmPoolAdmin", "DiskOperator",
+            "VnicProfileUser", "QuotaConsumer", "TagManager"} <= names
+    assert len(names) >= 35
+
+
+def test_users_and_groups_are_looked_up_in_the_directory(system) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(sdk.Error, match="No such user: joe@nowhere in domain nowhere"):
+        system.users_service().add(types.User(user_name="joe@nowhere",
+                                              domain=types.Domain(name="nowhere")))
+    with pytest.raises(sdk.Error, match="No such user: ghost@internal"):
+        system.users_service().add(types.User(user_name="ghost@internal",
+                                              domain=types.Domain(name="internal-authz")))
+    with pytest.raises(sdk.Error, match="No such group: admins in domain internal-authz"):
+        system.groups_service().add(types.Group(name="admins",
+                                                domain=types.Domain(name="internal-authz")))
+
+
+def test_image_transfers_and_backups_start_in_a_phase(system) -> None:  # type: ignore[no-untyped-def]
+    disk = system.disks_service().list(search="name=vm2_disk")[0]
+    transfer = system.image_transfers_service().add(types.ImageTransfer(
+        disk=types.Disk(id=disk.id)))
+    assert transfer.phase == types.ImageTransferPhase.INITIALIZING
+    vm2 = system.vms_service().list(search="name=vm2")[0]
+    backup = system.vms_service().vm_service(vm2.id).backups_service().add(
+        types.Backup(disks=[types.Disk(id=disk.id)]))
+    assert backup.phase == types.BackupPhase.INITIALIZING
