@@ -103,6 +103,9 @@ def cross_values(ctx: Context, node: Node, obj: dict, head: str, rest: str) -> l
         targets = [ctx.store.get(seg, str(r.get("id"))) for r in obj[plural_key]] if seg else []
         return [t.get(rest) for t in targets if t and t.get(rest) is not None
                 and not isinstance(t.get(rest), (dict, list))]
+    back = _reverse(ctx, node, obj, head, rest)
+    if back is not None:
+        return back
     if head in ("vms", "vm") and node.coll == "hosts":
         return [v.get(rest) for v in ctx.store.items("vms")
                 if (v.get("host") or {}).get("id") == obj.get("id") and v.get(rest) is not None]
@@ -110,6 +113,23 @@ def cross_values(ctx: Context, node: Node, obj: dict, head: str, rest: str) -> l
         return [v.get(rest) for v in ctx.store.items("vms")
                 if (v.get("template") or {}).get("id") == obj.get("id") and v.get(rest) is not None]
     return None
+
+
+def _reverse(ctx: Context, node: Node, obj: dict, head: str, rest: str) -> list | None:
+    """Objects that point at this one (``Clusters.name=`` on data centers: its clusters)."""
+    word = _object_word(head)
+    other = next((t for t, seg in ctx.model.top_collection.items()
+                  if t.replace("_", "") == word), None)
+    if other is None or other == node.type:
+        return None
+    link = next((m.name for m in ctx.model.members(other).values()
+                 if m.is_link and not m.is_list and m.base == node.type), None)
+    if link is None:
+        return None
+    oid = obj.get("id")
+    return [o.get(rest) for o in ctx.store.items(ctx.model.top_collection[other])
+            if (o.get(link) or {}).get("id") == oid and o.get(rest) is not None
+            and not isinstance(o.get(rest), (dict, list))]
 
 
 def disk_vms(ctx: Context, disk: dict) -> list[dict]:

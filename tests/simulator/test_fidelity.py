@@ -98,6 +98,8 @@ def test_storage_domain_lists_vms_and_templates_with_disks_on_it(system) -> None
     "collection, query, names",
     [
         ("clusters", "Clusters.name=Default", ["Default"]),
+        ("datacenters", "Clusters.name=Default", ["Default"]),
+        ("datacenters", "Clusters.name=nosuch", []),
         ("clusters", "Default", ["Default"]),
         ("clusters", "efaul", ["Default"]),
         ("clusters", "nosuchcluster", []),
