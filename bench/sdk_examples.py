@@ -35,26 +35,38 @@ CONN = [
 ]
 
 
-def named_objects(url: str) -> None:
-    """The objects the examples refer to by name."""
+def named_objects(url: str, script: str) -> None:
+    """The objects the examples refer to by name, except those the script adds itself."""
     conn = sdk.Connection(url=url, username="admin@internal", password="ovirt")
     system = conn.system_service()
-    system.data_centers_service().add(types.DataCenter(name="mydc", local=False))
-    system.clusters_service().add(types.Cluster(
-        name="mycluster", data_center=types.DataCenter(name="Default"),
-        cpu=types.Cpu(type="Intel Nehalem Family")))
-    system.vms_service().add(types.Vm(name="myvm", cluster=types.Cluster(name="Default"),
-                                      template=types.Template(name="centos9")))
-    system.templates_service().add(types.Template(name="mytemplate", vm=types.Vm(name="vm2")))
-    system.vms_service().add(types.Vm(name="myvm0", cluster=types.Cluster(name="Default"),
-                                      template=types.Template(name="Blank")))
-    system.networks_service().add(types.Network(name="mynetwork",
-                                                data_center=types.DataCenter(name="mydc")))
-    system.tags_service().add(types.Tag(name="mytag"))
-    system.affinity_labels_service().add(types.AffinityLabel(name="mylabel"))
-    system.hosts_service().add(types.Host(name="myhost", address="myhost.example.com",
-                                          root_password="x",
-                                          cluster=types.Cluster(name="Default")))
+
+    def wanted(name: str, service: str) -> bool:
+        adds = re.search(rf"{service}\w*\.add\(", script) is not None
+        return not (adds and re.search(rf"name\s*=\s*['\"]{name}['\"]", script))
+
+    if wanted("mydc", "(data_centers|dcs)_service"):
+        system.data_centers_service().add(types.DataCenter(name="mydc", local=False))
+    if wanted("mycluster", "clusters_service"):
+        system.clusters_service().add(types.Cluster(
+            name="mycluster", data_center=types.DataCenter(name="Default"),
+            cpu=types.Cpu(type="Intel Nehalem Family")))
+    for name, tpl in (("myvm", "centos9"), ("myvm0", "Blank")):
+        if wanted(name, "vms_service"):
+            system.vms_service().add(types.Vm(name=name, cluster=types.Cluster(name="Default"),
+                                              template=types.Template(name=tpl)))
+    if wanted("mytemplate", "templates_service"):
+        system.templates_service().add(types.Template(name="mytemplate", vm=types.Vm(name="vm2")))
+    if wanted("mynetwork", "networks_service") and wanted("mydc", "(data_centers|dcs)_service"):
+        system.networks_service().add(types.Network(
+            name="mynetwork", data_center=types.DataCenter(name="mydc")))
+    if wanted("mytag", "tags_service"):
+        system.tags_service().add(types.Tag(name="mytag"))
+    if wanted("mylabel", "affinity_labels_service"):
+        system.affinity_labels_service().add(types.AffinityLabel(name="mylabel"))
+    if wanted("myhost", "hosts_service"):
+        system.hosts_service().add(types.Host(name="myhost", address="myhost.example.com",
+                                              root_password="x",
+                                              cluster=types.Cluster(name="Default")))
     conn.close()
 
 
@@ -63,7 +75,7 @@ def run_one(script: Path, workdir: Path, timeout: float) -> tuple[bool, str]:
     for pattern, repl in CONN:
         text = pattern.sub(repl, text)
     with run_simulator(seed="demo", time_scale=0.0) as sim:
-        named_objects(sim.url)
+        named_objects(sim.url, text)
         target = workdir / script.name
         target.write_text(f"OVIRT_URL = {sim.url!r}\n" + text)
         try:
