@@ -28,7 +28,7 @@ class Shell:
         settings: Settings,
         *,
         interactive: bool = False,
-        ask_password: Callable[[], str] | None = None,
+        ask_password: Callable[[str], str] | None = None,  # given the prompt
         confirm: Callable[[str], bool] | None = None,
     ):
         self.env = env
@@ -43,6 +43,8 @@ class Shell:
         self.history: list[str] = []  # lines of this session, filled by the REPL
         self.last_shell_output = ""  # what the last `!` printed, for `echo $out`
         self.listeners: list[Callable[[str], None]] = []  # told the type name after own create/delete
+        self.current_format: str | None = None  # the running command's -o, when it gave one
+        self.current_fields: tuple[str, ...] | None = None  # and its --fields
 
     # -- connection -------------------------------------------------------------------------
 
@@ -103,6 +105,7 @@ class Shell:
             if command is None:
                 return Result()
             command, fmt, fields = _render_options(command)
+            self.current_format, self.current_fields = fmt, fields
             if fields:
                 check_fields(self, command, fields)
             result = self.run(command)
@@ -156,6 +159,8 @@ class Shell:
     def _unknown_command(self, verb: str) -> str:
         import difflib
 
+        if verb in RETIRED:
+            return RETIRED[verb]
         close = difflib.get_close_matches(verb, self.registry.words(), n=1)
         hint = f" (did you mean {close[0]}?)" if close else " (see help)"
         return f"unknown command {verb!r}{hint}"
@@ -180,6 +185,8 @@ class Shell:
             return
         pipe = command.pipe if command else None
         redirect = command.redirect if command else None
+        if fmt in ("text", "table") and result.data is not None:
+            result = _for_people(result, self.env, on_terminal=pipe is None and redirect is None)
         if pipe is None and redirect is None:
             if self.interactive and self.settings.pager and self.env.stdout_isatty:
                 buffer = io.StringIO()
@@ -259,6 +266,13 @@ class Shell:
         except Exception as exc:  # noqa: BLE001 - leaving must not fail
             if self.settings.debug:
                 print(f"debug: logout failed: {exc}", file=sys.stderr)
+
+
+#: Commands of the original shell with no API v4 counterpart: where to look instead.
+RETIRED = {
+    "capabilities": "capabilities belonged to API v3; in v4 each cluster compatibility level lists "
+    "its CPU types and permits: list clusterlevels, then show clusterlevel 4.7",
+}
 
 
 def check_input(text: str) -> None:
@@ -374,3 +388,15 @@ def _render_options(command: Command) -> tuple[Command, str | None, tuple[str, .
     if fmt is None and fields is None:
         return command, None, None
     return replace(command, args=tuple(args), options=tuple(options)), fmt, fields
+
+
+def _for_people(result: Result, env: Environment, *, on_terminal: bool) -> Result:
+    """Byte sizes with units; an empty listing on a terminal says so (on stderr)."""
+    from dataclasses import replace
+
+    from ovirtshell.readable import with_units
+
+    if result.data == [] and on_terminal and env.stdout_isatty:
+        env.stderr.write(f"no {result.kind or ''} objects found\n".replace("  ", " "))
+        env.stderr.flush()
+    return replace(result, data=with_units(result.data))

@@ -205,6 +205,12 @@ class Client(Authentication):
         """DELETE (remove); the `<action>` reply, or nothing with async."""
         return self.request("DELETE", path, params=params, correlation_id=correlation_id).content
 
+    def probe(self) -> None:
+        """One request without credentials: the engine answers and its certificate is trusted.
+
+        Made before a password is asked for, so a TLS problem is reported first."""
+        self._transport.send("HEAD", self.urls.api, headers={"Version": "4"})
+
     def api_root(self) -> bytes:
         """The API root document (product_info, summary, special objects)."""
         return self.get("")

@@ -8,7 +8,6 @@ from xml.sax.saxutils import escape as xml_escape
 from ..core import registry as on
 from ..core.context import Context
 from ..core.defaults import complete, vm_devices
-from ..core.registry import View
 from ..web.routing import Node
 
 
@@ -61,6 +60,11 @@ def _ovf(ctx: Context, vm: dict) -> str:
         '</rasd:VirtualQuantity></Item></Section></Content></ovf:Envelope>')
 
 
+def with_disks_on(ctx: Context, owner: str, sd_id: str) -> list[dict]:
+    """The VMs or templates (``owner``) that have a disk on a storage domain."""
+    return [o for o in ctx.store.items(owner) if _has_disk_on(ctx, owner, {"id": sd_id}, o)]
+
+
 def _has_disk_on(ctx: Context, owner: str, parent: dict, obj: dict) -> bool:
     """Whether a VM or template has a disk on the storage domain ``parent``."""
     sd = str(parent["id"])
@@ -69,26 +73,3 @@ def _has_disk_on(ctx: Context, owner: str, parent: dict, obj: dict) -> bool:
         if any(str(r.get("id")) == sd for r in disk.get("storage_domains") or []):
             return True
     return False
-
-
-on.view("storage_domain", "vms",
-        View("vms", match=lambda ctx, parent, obj: _has_disk_on(ctx, "vms", parent, obj)))
-on.view("storage_domain", "templates",
-        View("templates",
-             match=lambda ctx, parent, obj: _has_disk_on(ctx, "templates", parent, obj)))
-
-
-@on.before("add", "image_transfer")
-def image_transfer_phase(ctx: Context, node: Node, data: dict) -> None:
-    """An image transfer is never stored as given: it starts in the engine's first phase."""
-    data["phase"] = "initializing"
-    data.setdefault("direction", "upload")
-    data.setdefault("inactivity_timeout", 60)
-    data.setdefault("timeout_policy", "legacy")
-
-
-@on.before("add", "backup")
-def backup_phase(ctx: Context, node: Node, data: dict) -> None:
-    """A backup starts in the engine's first phase, with its creation date."""
-    data["phase"] = "initializing"
-    data["creation_date"] = ctx.now()

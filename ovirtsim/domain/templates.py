@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..core import registry as on
 from ..core.context import Context
-from ..core.errors import Fault, conflict
+from ..core.errors import conflict
 from ..core.journal import end_job, start_job
 from ..core.seed import ZERO
 from ..dispatch.rules import TEMPLATE_KEYS
@@ -14,43 +14,30 @@ from .vms import set_vm
 
 @on.before("add", "template")
 def template_from_vm(ctx: Context, node: Node, data: dict) -> None:
-    ref = data["vm"]
-    if not ref.get("id"):  # the VM given by name: <vm><name>vm2</name></vm>
-        found = ctx.store.find_by_name("vms", str(ref.get("name")))
-        if found is None:
-            raise Fault(404, "Operation Failed", f"Entity not found: VM: name={ref.get('name')}")
-        data["vm"] = {"id": found["id"]}
-    vm = ctx.store.get("vms", data["vm"]["id"]) or {}
-    if vm.get("status") != "down":
+    ref = data.get("vm") or {}
+    if not ref.get("id"):
+        from .images import find
+        ref["id"] = find(ctx, "vms", ref, "Vm")["id"]
+    vm = ctx.store.get("vms", ref["id"]) or {}
+    snaps = [s.get("id") for s in ref.get("snapshots") or [] if s.get("id")]
+    if snaps:  # from a snapshot: the VM may run, the snapshot must exist and be ok
+        snap = ctx.store.get(f"vms/{vm.get('id')}/snapshots", str(snaps[0]))
+        if snap is None:
+            raise conflict("add", "Template", "The snapshot does not exist.")
+        if snap.get("snapshot_status") not in (None, "ok"):
+            raise conflict("add", "Template", "The snapshot is locked.")
+        data["_from_snapshot"] = snap["id"]
+    elif vm.get("status") != "down":
         raise conflict("add", "Template", "VM must be down.")
     for key in TEMPLATE_KEYS:
         if key in vm and key not in data:
             data[key] = vm[key]
     data.setdefault("cluster", vm.get("cluster"))
-    data.update(status="locked", creation_time=ctx.now(), version=_version(ctx, data))
-
-
-def _version(ctx: Context, data: dict) -> dict:
-    """A base template (version 1) or a new version of ``version.base_template``."""
-    asked = data.get("version") or {}
-    base_ref = asked.get("base_template")
-    if not base_ref:
-        return {"version_number": 1, "version_name": asked.get("version_name") or "base",
-                "base_template": {"id": data["id"]}}
-    base = ctx.store.get("templates", str(base_ref.get("id"))) if base_ref.get("id") else \
-        ctx.store.find_by_name("templates", str(base_ref.get("name")))
-    if base is None:
-        label = f"id={base_ref['id']}" if base_ref.get("id") else f"name={base_ref.get('name')}"
-        raise Fault(404, "Operation Failed", f"Entity not found: Template: {label}")
-    root = str(((base.get("version") or {}).get("base_template") or {}).get("id") or base["id"])
-    numbers = [int((t.get("version") or {}).get("version_number") or 1)
-               for t in ctx.store.items("templates")
-               if str(((t.get("version") or {}).get("base_template") or {}).get("id")) == root
-               or t["id"] == root]
-    data["name"] = (ctx.store.get("templates", root) or base).get("name")  # versions share it
-    return {"version_number": max(numbers, default=1) + 1,
-            "version_name": asked.get("version_name") or "",
-            "base_template": {"id": root}}
+    if (data.get("version") or {}).get("base_template"):
+        data["_asked_version"] = data["version"]  # a sub-version: see versions.py
+    data.update(status="locked", creation_time=ctx.now(),
+                version={"version_number": 1, "version_name": "base",
+                         "base_template": {"id": data["id"]}})
 
 
 @on.after("add", "template")
@@ -71,7 +58,11 @@ def template_created(ctx: Context, node: Node, data: dict) -> None:
         store.put(f"templates/{tid}/nics", "nic",
                   {**{k: v for k, v in nic.items() if k not in ("vm", "mac")},
                    "id": ctx.new_id(), "template": {"id": tid}})
-    set_vm(ctx, vid, status="image_locked")
+    from_snapshot = data.pop("_from_snapshot", None)
+    if from_snapshot:
+        store.update("templates", tid, _from_snapshot=None)
+    else:
+        set_vm(ctx, vid, status="image_locked")
 
     def ok() -> None:
         store.update("templates", tid, status="ok")
