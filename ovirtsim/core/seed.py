@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 
+from .defaults import complete, vm_devices
 from .store import Store
 
 NAMESPACE = uuid.UUID("1d8f4c1e-9a57-4bd0-8d3b-6b0f3c2a5e10")
@@ -60,6 +61,34 @@ OPERATING_SYSTEMS = [
     ("33", "windows_2022", "Windows 2022"),
 ]
 
+# The engine's other predefined roles (issue: clients grant e.g. GlusterAdmin by name).
+MORE_ROLES = [
+    ("VmPoolAdmin", True, "Administrator Role, permission for all operations on a specific VM Pool"),
+    ("GlusterAdmin", True, "Administrator Role, permission for all operations on Gluster Volumes"),
+    ("ExternalEventsCreator", True, "External Events Creator"),
+    ("ExternalTasksCreator", True, "External Tasks Creator"),
+    ("TagManager", True, "Tag Manager"),
+    ("BookmarkManager", True, "Bookmark Manager"),
+    ("EventNotificationManager", True, "Event Notification Manager"),
+    ("AuditLogManager", True, "Audit Log Manager"),
+    ("InstanceCreator", False, "User Role, allowed to create Instances"),
+    ("UserTemplateBasedVm", False, "User Role, with permissions only to use Templates"),
+    ("UserInstanceManager", False, "User Role, with permission for any operation on Instances"),
+    ("UserVmRunTimeManager", False, "User Role, with permission for run-time operations on Vms"),
+    ("UserProfileEditor", False, "User Role, permission to edit own user profile"),
+    ("TemplateOwner", False, "Template Owner"),
+    ("TemplateCreator", False, "User Role, permission to create Templates"),
+    ("VmCreator", False, "User Role, permission to create VMs"),
+    ("DiskOperator", False, "User Role, permissions for all operations on a specific Disk"),
+    ("DiskCreator", False, "User Role, permission to create Disks"),
+    ("DiskProfileUser", False, "User Role, permission to use Disk Profiles"),
+    ("CpuProfileOperator", False, "User Role, permission to use Cpu Profiles"),
+    ("VnicProfileUser", False, "User Role, permission to use VM network interface profiles"),
+    ("NetworkUser", False, "User Role, permission to use Networks"),
+    ("QuotaConsumer", False, "User Role, permission to consume from Quota"),
+    ("VmImporterExporter", True, "Import/export VMs and Templates"),
+]
+
 CPU_TYPES = [
     "Intel Nehalem Family", "Secure Intel Skylake Server Family", "Intel Cascadelake Server Family",
     "AMD EPYC", "Secure AMD EPYC",
@@ -76,7 +105,11 @@ class Seeder:
         self.events = 0
 
     def put(self, coll: str, type_name: str, data: dict) -> dict:
-        return self.store.put(coll, type_name, data)
+        complete(self.store, coll, type_name, data)
+        stored = self.store.put(coll, type_name, data)
+        if coll == "vms":
+            vm_devices(self.store, stored, self.now)
+        return stored
 
     def event(self, code: int, severity: str, description: str, **refs: str) -> None:
         self.events += 1
@@ -165,6 +198,7 @@ class Seeder:
             self.put("roles", "role", {
                 "id": rid, "name": rname, "description": desc, "administrative": administrative,
                 "mutable": False})
+        self.more_roles()
         self.put("permissions", "permission", {
             "id": sid("permission", "admin-system"), "role": ref(SUPERUSER), "user": ref(admin)})
         self.put("tags", "tag", {"id": ZERO, "name": "root", "description": "root"})
@@ -181,6 +215,13 @@ class Seeder:
             "id": sid("network_filter", "vdsm-no-mac-spoofing"), "name": "vdsm-no-mac-spoofing",
             "version": {"major": 4, "minor": 0, "build": -1, "revision": -1}})
         self.event(9700, "normal", "Starting oVirt Engine.")
+
+    def more_roles(self) -> None:
+        """The rest of the engine's predefined roles (names and descriptions as it ships them)."""
+        for rname, administrative, desc in MORE_ROLES:
+            self.put("roles", "role", {
+                "id": sid("role", rname), "name": rname, "description": desc,
+                "administrative": administrative, "mutable": False})
 
     def user(self, oid: str, principal: str) -> None:
         self.put("users", "user", {

@@ -146,6 +146,13 @@ def parse(query: str) -> Query:
         if tok.kind != "word" or kw is not None or not _FIELD.fullmatch(tok.value):
             raise fail(tok)
         op, value = at(i + 1), at(i + 2)
+        if not groups and not current and (op is None or keyword(op) in ("sortby", "page")):
+            # free text leading the query (``clusters?search=mycluster``): the field
+            # ``:word`` is answered by the collection (an error where the word is a field)
+            current.append(Condition(":" + tok.value.lower(), "=", f"*{tok.value}*",
+                                     (tok.start, tok.end)))
+            i += 1
+            continue
         if op is None or op.kind != "op":
             raise fail(op if op is not None else tok)
         if value is None or value.kind == "op":

@@ -10,6 +10,7 @@ from ..core.context import Context
 from ..core.errors import Fault, conflict
 from ..core.journal import end_job, event, start_job
 from ..web.routing import Node
+from .always import with_disks_on
 from .images import charge, find
 
 COPIED_OUT = ("id", "href", "host", "status", "start_time", "stop_time", "fqdn")
@@ -175,12 +176,17 @@ def _unregistered_only(ctx: Context, node: Node) -> list[dict]:
     """A domain's VMs or templates; a listing shows the unregistered ones only when asked
     (``unregistered=true``) and the others otherwise; a single one is always found."""
     items = ctx.store.items(node.path)
+    seen = {o.get("id") for o in items}
+    # the registered ones too: the VMs or templates with disks on this domain
+    registered = [o for o in with_disks_on(ctx, node.path.rsplit("/", 1)[-1],
+                                           node.path.split("/")[1]) if o.get("id") not in seen]
     req = ctx.req
     if req is None or req.method != "GET" or not req.segments or \
             req.segments[-1] != node.path.rsplit("/", 1)[-1]:
-        return items
+        return items + registered
     want = str(req.query.get("unregistered", "false")).lower() in ("true", "1", "yes")
-    return [o for o in items if bool(o.get("_unregistered")) == want]
+    out = [o for o in items if bool(o.get("_unregistered")) == want]
+    return out if want else out + registered
 
 
 on.generated("storage_domain", "vms")(_unregistered_only)

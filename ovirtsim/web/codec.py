@@ -19,10 +19,22 @@ from ..core.model import ApiModel, singular
 FIRST = ("name", "description", "comment")
 SKIP = frozenset(("id", "href", "name", "description", "comment"))
 
-_ELEMENT = {"numa_node": "host_numa_node", "operating_system_info": "operating_system",
-            "gluster_brick": "brick"}
-_PLURAL = {"katello_erratum": "katello_errata", "operating_system_info": "operation_systems",
-           "numa_node": "host_numa_nodes"}
+# The engine's XML names where they differ from the type name (the SDK's readers are
+# registered under these tags; tests/simulator/test_wire_names.py checks every struct type).
+_ELEMENT = {
+    "numa_node": "host_numa_node", "virtual_numa_node": "vm_numa_node",
+    "operating_system_info": "operating_system", "operating_system": "os",
+    "gluster_brick": "brick", "gluster_brick_memory_info": "brick_memoryinfo",
+    "gluster_memory_pool": "memory_pool", "gluster_server_hook": "server_hook",
+    "migration_options": "migration", "transparent_huge_pages": "transparent_hugepages",
+}
+_PLURAL = {
+    "katello_erratum": "katello_errata", "operating_system_info": "operation_systems",
+    "numa_node": "host_numa_nodes", "virtual_numa_node": "vm_numa_nodes",
+    "gluster_brick_memory_info": "gluster_brick_memory_infos",
+    "migration_options": "migration_optionss", "transparent_huge_pages": "transparent_huge_pagess",
+    "se_linux": "se_linuxs", "ssh": "sshs",
+}
 _KEEP_OPEN_STACK = ("open_stack_provider", "open_stack_volume_type")
 
 _XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
