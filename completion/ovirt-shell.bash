@@ -11,7 +11,7 @@ _ovirt_shell_completion() {
     local i=1 command=""
     while (( i < COMP_CWORD )); do
         case ${COMP_WORDS[i]} in
-            -l|--url|-u|--username|--password-file|-A|--ca-file|-K|--key-file|-C|--cert-file|-T|--timeout|-S|--session-timeout|-f|--file|-E|--execute-command|-o|--output|--profile) if [[ ${COMP_WORDS[i+1]} == = ]]; then (( i += 3 )); else (( i += 2 )); fi ;;
+            -l|--url|-u|--username|--password-file|-A|--ca-file|-K|--key-file|-C|--cert-file|-T|--timeout|--max-response-size|-P|--port|-S|--session-timeout|-f|--file|-E|--execute-command|-o|--output|--profile) if [[ ${COMP_WORDS[i+1]} == = ]]; then (( i += 3 )); else (( i += 2 )); fi ;;
             =|:) (( i += 2 )) ;;  # the rest of --opt=value or of a URL, split by COMP_WORDBREAKS
             -*) (( i += 1 )) ;;
             *) command=${COMP_WORDS[i]}; break ;;
@@ -19,12 +19,12 @@ _ovirt_shell_completion() {
     done
     if [[ -z $command ]]; then
         case $prev in
-            -l|--url|-u|--username|-T|--timeout|-S|--session-timeout|-E|--execute-command|--profile) :; return 0 ;;
+            -l|--url|-u|--username|-T|--timeout|--max-response-size|-P|--port|-S|--session-timeout|-E|--execute-command|--profile) :; return 0 ;;
             --password-file|-A|--ca-file|-K|--key-file|-C|--cert-file|-f|--file) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); compopt -o filenames 2>/dev/null; return 0 ;;
             -o|--output) mapfile -t COMPREPLY < <(compgen -W "text table json xml csv" -- "$cur"); return 0 ;;
         esac
         if [[ $cur == -* ]]; then
-            mapfile -t COMPREPLY < <(compgen -W "-l --url -u --username --password-file -A --ca-file -I --insecure -K --key-file -C --cert-file -F --filter -T --timeout -S --session-timeout -c --connect -f --file -E --execute-command -e --extended-prompt -d --debug --kerberos -o --output --profile --demo --continue-on-error --no-color --version -h --help" -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W "-l --url -u --username --password-file -A --ca-file -I --insecure -K --key-file -C --cert-file -F --filter -T --timeout --max-response-size -P --port -D --dont-validate-cert-chain -r --renew-session -S --session-timeout -c --connect -f --file -E --execute-command -e --extended-prompt -d --debug --kerberos -o --output --profile --demo --continue-on-error --no-color --version -h --help" -- "$cur")
         else
             mapfile -t COMPREPLY < <(compgen -W "action add ca clear connect console create delete disconnect echo exit file help history info list ping quit refresh remove set shell show status summary update" -- "$cur")
         fi
@@ -35,9 +35,9 @@ _ovirt_shell_completion() {
     case $command in
         'action')
             case $prev in
-                --timeout) :; return 0 ;;
+                --timeout|--query|--parallel) :; return 0 ;;
             esac
-            options="--wait --timeout" ;;
+            options="--wait --timeout --dry-run --query --parallel --yes" ;;
         'ca')
             case $prev in
                 --url) :; return 0 ;;
@@ -59,12 +59,14 @@ _ovirt_shell_completion() {
             case $prev in
                 --timeout) :; return 0 ;;
             esac
-            options="--wait --timeout" ;;
+            options="--wait --timeout --dry-run" ;;
         'delete'|'remove')
             case $prev in
-                --timeout) :; return 0 ;;
+                --timeout|--query|--parallel) :; return 0 ;;
             esac
-            options="--yes --wait --timeout" ;;
+            options="--yes --wait --timeout --dry-run --query --parallel" ;;
+        'help'|'?')
+            options="--all" ;;
         'history')
             case $prev in
                 --last|--first) :; return 0 ;;
@@ -72,14 +74,20 @@ _ovirt_shell_completion() {
             options="--last --first" ;;
         'list')
             case $prev in
-                --query|--max|--case_sensitive|--all_content|--follow|--kwargs|--fields) :; return 0 ;;
+                --query|--max|--case_sensitive|--all_content|--follow|--since|--interval|--kwargs|--fields) :; return 0 ;;
+                --severity) mapfile -t COMPREPLY < <(compgen -W "normal warning error alert" -- "$cur"); return 0 ;;
             esac
-            options="--query --max --case_sensitive --all_content --follow --kwargs --show-all --fields" ;;
+            options="--query --max --case_sensitive --all_content --follow --since --severity --interval --kwargs --show-all --fields" ;;
         'show')
             case $prev in
                 --fields) :; return 0 ;;
             esac
             options="--fields" ;;
+        'update')
+            case $prev in
+                --query|--parallel) :; return 0 ;;
+            esac
+            options="--query --parallel --dry-run" ;;
     esac
     [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
     return 0

@@ -35,7 +35,13 @@ the config directory. Exit status: 0 OK, 1 SYNTAX_ERROR, 2 COMMAND_ERROR, 3 INTE
 @click.option("-K", "--key-file", metavar="FILE", help="client key (PEM)")
 @click.option("-C", "--cert-file", metavar="FILE", help="client certificate (PEM)")
 @click.option("-F", "--filter", "filter_", is_flag=True, default=None, help="send Filter: true (non-admin users)")
-@click.option("-T", "--timeout", metavar="SECONDS", help="request timeout")
+@click.option("-T", "--timeout", metavar="SECONDS", help="deadline of one request (connect+send+receive; default 60)")
+@click.option("--max-response-size", metavar="SIZE", help="largest engine answer accepted, e.g. 1GiB (default 256MiB)")
+@click.option("-P", "--port", metavar="PORT", help="the engine's port, when the URL names none")
+@click.option("-D", "--dont-validate-cert-chain", "dont_validate", is_flag=True, default=None,
+              help="the original's name for --insecure")
+@click.option("-r", "--renew-session", is_flag=True, default=None,
+              help="log in again when the session expires (always done; kept for the original's scripts)")
 @click.option("-S", "--session-timeout", metavar="MINUTES", help="session time-to-live")
 @click.option("-c", "--connect", "autoconnect", is_flag=True, default=None, help="connect at start-up (the default)")
 @click.option("-f", "--file", "script", metavar="FILE", help="run the commands in FILE ('-' for stdin) and exit")
@@ -63,25 +69,49 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     # Start-up allocates hundreds of thousands of long-lived objects (modules, the model index);
     # the cyclic collector would rescan them many times. run() re-enables it once connected.
     gc.disable()
+    args = list(argv) if argv is not None else sys.argv[1:]
+    err = env.stderr if env else sys.stderr
+    for position, arg in enumerate(args, 1):
+        if not _is_text(arg):
+            err.write(f"error: argument {position} is not valid UTF-8 text\n")
+            return int(ExitStatus.SYNTAX_ERROR)
     try:
-        status = command_line.main(
-            args=list(argv) if argv is not None else None, standalone_mode=False, obj=env
-        )
+        status = command_line.main(args=args, standalone_mode=False, obj=env)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.UsageError as exc:
-        (env.stderr if env else sys.stderr).write(f"error: {exc.format_message()} (see ovirt-shell --help)\n")
+        from ovirtshell.output.escape import line
+
+        err.write(f"error: {line(exc.format_message())} (see ovirt-shell --help)\n")
         return int(ExitStatus.SYNTAX_ERROR)
     except click.Abort:
         return int(ExitStatus.INTERRUPTED)
     except ShellError as exc:
-        (env.stderr if env else sys.stderr).write(f"error: {exc}\n")
+        from ovirtshell.output.escape import line
+
+        err.write(f"error: {line(str(exc))}\n")
         return int(exc.status)
     except KeyboardInterrupt:
         return int(ExitStatus.INTERRUPTED)
+    except Exception as exc:  # a bug: one line, the traceback only with --debug
+        if "-d" in args or "--debug" in args:
+            import traceback
+
+            traceback.print_exc(file=err)
+        err.write(f"error: unexpected error: {type(exc).__name__}: {exc}\n")
+        return int(ExitStatus.UNKNOWN_ERROR)
     finally:
         gc.enable()
     return int(status) if isinstance(status, int) else 0
+
+
+def _is_text(arg: str) -> bool:
+    """False for bytes that were not UTF-8 (Python keeps them as lone surrogates)."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -35,12 +35,15 @@ def open_connection(
     cache_dir: Path,
     *,
     debug: Callable[[str], None] | None = None,
-    ask_password: Callable[[], str] | None = None,
+    ask_password: Callable[[str], str] | None = None,
 ) -> Connection:
-    """Log in, read the engine's version, and load its model from the cache or the engine."""
-    from lxml import etree
+    """Log in, read the engine's version, and load its model from the cache or the engine.
 
+    A password asked for is asked after the engine has answered (TLS checked), names the user
+    and the engine, and is asked again, up to PASSWORD_TRIES times, when the engine rejects it.
+    """
     from ovirtshell.api.client import Client, ConnectionSettings
+    from ovirtshell.api.codec import CodecError, parse_document
     from ovirtshell.metadata.loader import load_model
 
     if not settings.url:
@@ -48,6 +51,7 @@ def open_connection(
     if not settings.url.startswith(("http://", "https://")):
         raise CommandError(f"invalid engine URL {settings.url!r}: it must start with https:// or http://")
     password = settings.password
+    prompted = False
     if not settings.kerberos:
         if not settings.username:
             raise CommandError("no user name: use --username or set OVIRT_USERNAME")
@@ -57,7 +61,7 @@ def open_connection(
                     "no password: set OVIRT_PASSWORD, use --password-file, or run on a terminal to be asked",
                     ExitStatus.AUTHENTICATION_ERROR,
                 )
-            password = ask_password()
+            prompted = True
     client = Client(
         ConnectionSettings(
             url=settings.url.rstrip("/"),
@@ -68,6 +72,7 @@ def open_connection(
             cert_file=settings.cert_file,
             key_file=settings.key_file,
             timeout=settings.timeout,
+            max_response=settings.max_response_size,
             filter=settings.filter,
             kerberos=settings.kerberos,
             session_timeout=settings.session_timeout,
@@ -75,14 +80,46 @@ def open_connection(
         debug=debug,
     )
     try:
-        client.login()
-        root = etree.fromstring(client.api_root())
+        if prompted:
+            _login_asking(client, settings, ask_password)
+        else:
+            client.login()
+        root = parse_document(client.api_root())
+        if root.tag != "api":
+            raise CodecError(f"malformed response from {settings.url}: the API root is <{root.tag}>, not <api>")
         product = root.findtext("product_info/name") or "oVirt Engine"
         version = root.findtext("product_info/version/full_version") or ".".join(
             root.findtext(f"product_info/version/{part}") or "0" for part in ("major", "minor", "build")
         )
-        index = load_model(settings.url, version, client.fetch_model, cache_dir)
+        try:
+            index = load_model(settings.url, version, client.fetch_model, cache_dir)
+        except RecursionError:
+            raise CodecError(f"malformed response from {settings.url}: the API model is nested too deeply") from None
     except BaseException:
         client.close()
         raise
     return Connection(client=client, index=index, url=settings.url, product=product, version=version)
+
+
+PASSWORD_TRIES = 3
+
+
+def _login_asking(client: Client, settings: Settings, ask: Callable[[str], str]) -> None:
+    """Check the engine answers (and TLS), then ask for the password until it is accepted."""
+    from urllib.parse import urlsplit
+
+    from ovirtshell.api.errors import AuthenticationError
+
+    client.probe()
+    where = urlsplit(settings.url).hostname or settings.url
+    prompt = f"Password for {settings.username} at {where}: "
+    for attempt in range(1, PASSWORD_TRIES + 1):
+        client.settings.password = ask(prompt)
+        try:
+            client.login()
+            return
+        except AuthenticationError:
+            if attempt == PASSWORD_TRIES:
+                raise
+            left = PASSWORD_TRIES - attempt
+            prompt = f"Wrong password, try again ({left} {'try' if left == 1 else 'tries'} left). Password for {settings.username} at {where}: "

@@ -19,6 +19,9 @@ class DemoEngine:
         self.values: dict[str, str] = {}
 
     def start(self) -> dict[str, str]:
+        import atexit
+
+        atexit.register(self.stop)  # also when the shell leaves by an unexpected path
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ovirtsim", "--listen", "127.0.0.1:0", "--seed", "demo"],
             stdin=subprocess.DEVNULL,

@@ -264,6 +264,10 @@ def man_shell(specs: list[CommandSpec]) -> str:
                                     "help COMMAND TYPE lists a type's options, derived from the engine's API model.")]
     for spec in specs:
         lines += _spec_section(spec)
+    verb, name = helptext.SAMPLE_PAGE
+    lines += [".SH TYPE OPTIONS", _esc(helptext.TYPE_OPTIONS), ".PP",
+              _esc(f"help {verb} {name}, from the bundled oVirt 4.6 model:"), ".RS 4", ".nf",
+              *(_esc(line) if line else "" for line in sample_page(specs).splitlines()), ".fi", ".RE"]
     lines.append(".SH ENVIRONMENT")
     for name, text in ENVIRONMENT:
         lines += _tp(_b(name), _esc(text))
@@ -538,10 +542,22 @@ def commands_md(specs: list[CommandSpec]) -> str:
             lines += ["", f"**{_md(title)}**", "", _md(text)]
         if spec.examples:
             lines += ["", "Examples:", "", "```", *spec.examples, "```"]
+    verb, name = helptext.SAMPLE_PAGE
+    lines += ["", "## Type options", "", _md(helptext.TYPE_OPTIONS), "",
+              _md(f"help {verb} {name}, from the bundled oVirt 4.6 model:"), "", "```", *sample_page(specs).splitlines(), "```"]
     lines += ["", "## Exit status", "", _md("One-shot commands and scripts exit with these statuses; in the shell, status prints the last command's."),
               "", "| status | name | meaning |", "|---|---|---|"]
     lines += [f"| {code} | `{name}` | {_md(text)} |" for code, name, text in status_table()]
     return "\n".join(lines) + "\n"
+
+
+def sample_page(specs: list[CommandSpec]) -> str:
+    """The example type page (help create disk) from the bundled model: deterministic."""
+    from ovirtshell.metadata.loader import BUNDLED_MODEL, build_index
+
+    verb, name = helptext.SAMPLE_PAGE
+    spec = next(s for s in specs if s.name == verb)
+    return helptext.type_page(build_index(BUNDLED_MODEL.read_bytes()), verb, name, spec).rstrip("\n")
 
 
 def _option_head(option: OptionDoc) -> str:

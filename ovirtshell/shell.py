@@ -28,7 +28,7 @@ class Shell:
         settings: Settings,
         *,
         interactive: bool = False,
-        ask_password: Callable[[], str] | None = None,
+        ask_password: Callable[[str], str] | None = None,  # given the prompt
         confirm: Callable[[str], bool] | None = None,
     ):
         self.env = env
@@ -43,6 +43,8 @@ class Shell:
         self.history: list[str] = []  # lines of this session, filled by the REPL
         self.last_shell_output = ""  # what the last `!` printed, for `echo $out`
         self.listeners: list[Callable[[str], None]] = []  # told the type name after own create/delete
+        self.current_format: str | None = None  # the running command's -o, when it gave one
+        self.current_fields: tuple[str, ...] | None = None  # and its --fields
 
     # -- connection -------------------------------------------------------------------------
 
@@ -89,26 +91,41 @@ class Shell:
         common = frozenset({"help"})
         return common | module.SPEC.flags if module else common
 
-    def execute(self, text: str) -> Result:
-        """Parse, run and render one command line; remember its status."""
+    def execute(self, text: str, *, where: tuple[str, int] | None = None) -> Result:
+        """Parse, run and render one command line; remember its status.
+
+        `where` is the (file, line) of a script's command: its errors name it.
+        """
         command: Command | None = None
+        fmt: str | None = None
         try:
+            check_input(text)
             verb = text.strip().split(None, 1)[0] if text.strip() else ""
             command = parse(text, flags=self.flags_for(verb))
             if command is None:
                 return Result()
             command, fmt, fields = _render_options(command)
+            self.current_format, self.current_fields = fmt, fields
+            if fields:
+                check_fields(self, command, fields)
             result = self.run(command)
             result.format = fmt
             result.fields = fields or result.fields
+            if fields and result.data is not None:
+                check_fields_in(result.data, fields, command)
         except KeyboardInterrupt:
             result = Result(ExitStatus.INTERRUPTED, error="interrupted")
         except ShellError as exc:
-            result = Result(exc.status, error=str(exc))
+            result = Result(exc.status, error=str(exc), format=fmt, details=error_details(exc))
+        except RecursionError:
+            result = Result(ExitStatus.SYNTAX_ERROR, error="the command is nested too deeply", format=fmt)
         except Exception as exc:  # a bug: short message, traceback with --debug
             if self.settings.debug:
                 traceback.print_exc(file=self.env.stderr)
-            result = Result(ExitStatus.UNKNOWN_ERROR, error=f"unexpected error: {type(exc).__name__}: {exc}")
+            result = Result(ExitStatus.UNKNOWN_ERROR, error=f"unexpected error: {type(exc).__name__}: {exc}", format=fmt)
+        if where is not None and result.error:
+            result.error = f"{where[0]}:{where[1]}: {result.error}"
+            result.details = {**(result.details or {}), "file": where[0], "line": where[1]}
         try:
             self.emit(result, command)
         except BrokenPipeError:  # `ovirt-shell -E … | head`: the reader has all it wants
@@ -117,8 +134,11 @@ class Shell:
             result = Result(ExitStatus.INTERRUPTED, error="interrupted")
             self.emit(result, None)
         except ShellError as exc:
-            result = Result(exc.status, error=str(exc))
+            result = Result(exc.status, error=str(exc), format=fmt)
             self.emit(result, None)
+        except OSError as exc:  # stdout on a full disk, a closed terminal: nothing more can be shown
+            result = Result(ExitStatus.COMMAND_ERROR, error=f"cannot write the output: {exc.strerror or exc}")
+            self._output_lost(result)
         self.last_status = result.status
         return result
 
@@ -129,7 +149,7 @@ class Shell:
         if any(name == "help" for name, _ in command.options) and command.verb != "help":
             helper = self.registry.get("help")
             args = (command.verb, *command.args)
-            options = tuple(o for o in command.options if o[0] != "help")
+            options = tuple(o for o in command.options if o[0] == "all" or o[0].startswith("parent-") or o[0].endswith("-identifier"))
             return helper.run(self, Command("help", args, options, text=command.text))
         offline = module.SPEC.offline or getattr(module, "offline_for", lambda _: False)(command)
         if not offline and not self.connected:
@@ -139,6 +159,8 @@ class Shell:
     def _unknown_command(self, verb: str) -> str:
         import difflib
 
+        if verb in RETIRED:
+            return RETIRED[verb]
         close = difflib.get_close_matches(verb, self.registry.words(), n=1)
         hint = f" (did you mean {close[0]}?)" if close else " (see help)"
         return f"unknown command {verb!r}{hint}"
@@ -156,11 +178,15 @@ class Shell:
 
         fmt = result.format or self.settings.output
         if result.error:
-            render_error(result.status, result.error, fmt, self.env.stderr, color=self.color())
+            render_error(
+                result.status, result.error, fmt, self.env.stderr, color=self.color(), details=result.details
+            )
         if result.data is None and result.message is None:
             return
         pipe = command.pipe if command else None
         redirect = command.redirect if command else None
+        if fmt in ("text", "table") and result.data is not None:
+            result = _for_people(result, self.env, on_terminal=pipe is None and redirect is None)
         if pipe is None and redirect is None:
             if self.interactive and self.settings.pager and self.env.stdout_isatty:
                 buffer = io.StringIO()
@@ -187,6 +213,18 @@ class Shell:
             os.close(devnull)
         except (OSError, ValueError, io.UnsupportedOperation):
             pass
+
+    def _output_lost(self, result: Result) -> None:
+        """stdout failed (ENOSPC, EIO): say so once on stderr, stop, and keep the exit quiet."""
+        from ovirtshell.output.render import render_error
+
+        self.exiting = True
+        try:
+            render_error(result.status, result.error or "", self.settings.output, self.env.stderr)
+            self.env.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        self._reader_gone()
 
     def _page(self, text: str) -> None:
         from ovirtshell.output.pager import page
@@ -230,6 +268,97 @@ class Shell:
                 print(f"debug: logout failed: {exc}", file=sys.stderr)
 
 
+#: Commands of the original shell with no API v4 counterpart: where to look instead.
+RETIRED = {
+    "capabilities": "capabilities belonged to API v3; in v4 each cluster compatibility level lists "
+    "its CPU types and permits: list clusterlevels, then show clusterlevel 4.7",
+}
+
+
+def check_input(text: str) -> None:
+    """Characters no engine request can carry are a SYNTAX_ERROR before anything is sent.
+
+    `echo` and `!` are exempt: they send nothing (their output is escaped on the way out).
+    """
+    from ovirtshell.output.escape import has_control
+
+    bad = has_control(text)
+    if bad is None:
+        return
+    first = text.lstrip().split(None, 1)[0] if text.strip() else ""
+    if first in ("echo", "shell") or first.startswith("!"):
+        if 0xD800 <= ord(bad) <= 0xDFFF:
+            raise UsageError("the line is not valid UTF-8 text")
+        return
+    if 0xD800 <= ord(bad) <= 0xDFFF:
+        raise UsageError("the line is not valid UTF-8 text")
+    raise UsageError(f"control character U+{ord(bad):04X} in the command: values cannot carry control characters")
+
+
+def error_details(exc: ShellError) -> dict[str, object] | None:
+    """An error's own fields for JSON: the engine fault's HTTP status, reason and detail."""
+    from ovirtshell.api.errors import NotFoundError, RemoteError
+
+    if isinstance(exc, RemoteError):
+        return {"http_status": exc.http_status, "reason": exc.reason, "detail": exc.detail}
+    if isinstance(exc, NotFoundError):
+        return {"http_status": exc.http_status}
+    return None
+
+
+_TYPED_VERBS = frozenset({"list", "show", "create", "update", "add"})
+
+
+def check_fields(shell: Shell, command: Command, fields: tuple[str, ...]) -> None:
+    """--fields of list/show/create/update checked against the type in the model."""
+    from ovirtshell.output.paths import split_path
+
+    if command.verb not in _TYPED_VERBS or not command.args or shell.connection is None:
+        return
+    index = shell.connection.index
+    name = index.resolve(command.args[0])
+    resources = index.resources(name) if name else []
+    item_type = resources[0].item_type if resources else None
+    model = index.model
+    if item_type not in model.types:
+        return
+    for field in fields:
+        kind = model.types[item_type]
+        for part in split_path(field):
+            if part in ("id", "href"):
+                break
+            member = kind.member(part) if kind is not None and kind.kind == "struct" else None
+            if member is None:
+                known = [m.name for m in (*model.types[item_type].attributes, *model.types[item_type].links)]
+                raise UsageError(_unknown_field(field, name, known))
+            kind = model.types.get(member.type)
+
+
+def check_fields_in(data: object, fields: tuple[str, ...], command: Command) -> None:
+    """--fields of other commands: a field no element of the result has is an error."""
+    from ovirtshell.output.paths import lookup, split_path
+
+    if command.verb in _TYPED_VERBS:
+        return
+    items = data if isinstance(data, list) else [data]
+    dicts = [item for item in items if isinstance(item, dict)]
+    if not dicts:
+        return
+    for field in fields:
+        parts = split_path(field)
+        if all(lookup(item, parts) is None for item in dicts):
+            known = sorted({key for item in dicts for key in item})
+            raise UsageError(_unknown_field(field, command.verb, known))
+
+
+def _unknown_field(field: str, what: str | None, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(field.split("-")[0].split(".")[0], known, n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"unknown field {field!r} for {what}{hint}"
+
+
 def _render_options(command: Command) -> tuple[Command, str | None, tuple[str, ...] | None]:
     """`-o FORMAT`, `--output FORMAT` and `--fields F,G` on any command: how to show its result."""
     from dataclasses import replace
@@ -259,3 +388,15 @@ def _render_options(command: Command) -> tuple[Command, str | None, tuple[str, .
     if fmt is None and fields is None:
         return command, None, None
     return replace(command, args=tuple(args), options=tuple(options)), fmt, fields
+
+
+def _for_people(result: Result, env: Environment, *, on_terminal: bool) -> Result:
+    """Byte sizes with units; an empty listing on a terminal says so (on stderr)."""
+    from dataclasses import replace
+
+    from ovirtshell.readable import with_units
+
+    if result.data == [] and on_terminal and env.stdout_isatty:
+        env.stderr.write(f"no {result.kind or ''} objects found\n".replace("  ", " "))
+        env.stderr.flush()
+    return replace(result, data=with_units(result.data))

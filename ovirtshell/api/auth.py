@@ -64,7 +64,7 @@ class Authentication:
     def _token_from(self, response: httpx.Response, url: str) -> str:
         try:
             data = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's stack
             data = None
         if not isinstance(data, dict):
             if response.status_code >= 500 or response.status_code < 400:

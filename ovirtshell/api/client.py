@@ -17,9 +17,11 @@ from urllib.parse import urlsplit
 import httpx
 
 from ovirtshell.api.auth import Authentication
+from ovirtshell.api.body import ResponseTooLarge
 from ovirtshell.api.errors import (
     AuthenticationError,
     CommunicationError,
+    DeadlineError,
     NotFoundError,
     RemoteError,
 )
@@ -62,7 +64,15 @@ class Client(Authentication):
     def url(self, path: str) -> str:
         """The full URL of an API path ("/vms/1", "vms/1") or an engine href ("/ovirt-engine/api/vms/1")."""
         if path.startswith(("http://", "https://")):
+            origin = self.urls.origin
+            if path != origin and not path.startswith(origin + "/"):
+                # An href naming another host must not receive this session's token.
+                raise CommunicationError(f"the engine pointed to another host: {path.split('?')[0]}")
             return path
+        if any(part in (".", "..") for part in path.split("?", 1)[0].split("/")):
+            # Identifiers are percent-encoded by the shell: a bare dot segment came from elsewhere
+            # (an engine's id) and would let the request leave its collection.
+            raise CommunicationError(f"refusing a request path with '..' or '.' segments: {path.split('?')[0]}")
         api_path = self.urls.api_path
         if path == api_path or path.startswith(api_path + "/") or path.startswith(api_path + "?"):
             return self.urls.origin + path
@@ -195,6 +205,12 @@ class Client(Authentication):
         """DELETE (remove); the `<action>` reply, or nothing with async."""
         return self.request("DELETE", path, params=params, correlation_id=correlation_id).content
 
+    def probe(self) -> None:
+        """One request without credentials: the engine answers and its certificate is trusted.
+
+        Made before a password is asked for, so a TLS problem is reported first."""
+        self._transport.send("HEAD", self.urls.api, headers={"Version": "4"})
+
     def api_root(self) -> bytes:
         """The API root document (product_info, summary, special objects)."""
         return self.get("")
@@ -206,6 +222,8 @@ class Client(Authentication):
             response = self._transport.send("GET", url, headers={"Accept": "application/json"}, log_body=False)
             if response.status_code == 200 and response.content.lstrip()[:1] == b"{":
                 return response.content
+        except (DeadlineError, ResponseTooLarge):
+            raise  # trying the other path would only double the wait
         except CommunicationError:
             pass  # the API path below reports the problem if it persists
         try:
@@ -247,7 +265,7 @@ def _is_xml(response: httpx.Response) -> bool:
 def _json_fault(response: httpx.Response) -> tuple[str | None, str | None]:
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's stack
         return None, None
     if isinstance(data, dict) and ("reason" in data or "detail" in data):
         return data.get("reason"), data.get("detail")

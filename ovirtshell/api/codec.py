@@ -16,6 +16,7 @@ from lxml import etree
 
 from ovirtshell.api.errors import CommunicationError
 from ovirtshell.metadata.model import Model
+from ovirtshell.status import UsageError
 
 # Kinds of a member, as small ints so that the hot loop compares cheaply.
 _STR, _INT, _BOOL, _FLOAT, _STRUCT, _LIST_STRUCT, _LIST_SCALAR, _GENERIC = range(8)
@@ -130,15 +131,39 @@ def singular(name: str) -> str:
 # Decoding
 
 
-def _root(xml: XmlInput) -> Element:
+def parse_document(xml: XmlInput) -> Element:
+    """The root element of an engine document, parsed safely: no entity expansion beyond
+    libxml2's amplification guard, no network, no DTD loading. Anything else is a CodecError."""
     if isinstance(xml, (bytes, bytearray, str)):
         if isinstance(xml, str):
             xml = xml.encode("utf-8")
+        if not xml.strip():
+            raise CodecError("malformed response: an empty document where XML was expected")
         try:
-            return etree.fromstring(bytes(xml), _PARSER)
+            root = etree.fromstring(bytes(xml), _PARSER)
         except etree.XMLSyntaxError as exc:
             raise CodecError(f"malformed response: not well-formed XML ({exc})") from None
+        if root is None:
+            raise CodecError("malformed response: an XML document without a root element")
+        return root
     return xml
+
+
+_root = parse_document
+
+
+def _guarded(decoder):
+    """Decoding recurses per level: a document nested thousands deep is malformed, not a bug."""
+    import functools
+
+    @functools.wraps(decoder)
+    def decode_safely(*args: Any) -> Any:
+        try:
+            return decoder(*args)
+        except RecursionError:
+            raise CodecError("malformed response: the XML document is nested too deeply") from None
+
+    return decode_safely
 
 
 def _int(text: str | None) -> int | str | None:
@@ -256,12 +281,14 @@ def _generic(el: Element) -> Any:
     return out
 
 
+@_guarded
 def decode(model: Model, type_name: str, xml: XmlInput) -> dict[str, Any]:
     """One object (the document's root element) as plain data, typed by `type_name`."""
     tables = _tables(model)
     return _decode_struct(tables, type_name, _root(xml))
 
 
+@_guarded
 def decode_list(model: Model, type_name: str, xml: XmlInput) -> list[dict[str, Any]]:
     """A collection document (`<vms><vm>…</vm></vms>`) as a list of plain objects."""
     tables = _tables(model)
@@ -285,6 +312,7 @@ def decode_list(model: Model, type_name: str, xml: XmlInput) -> list[dict[str, A
             gc.enable()
 
 
+@_guarded
 def decode_action(model: Model, xml: XmlInput) -> dict[str, Any]:
     """An `<action>` reply (status, fault, job and outputs such as ticket) as plain data."""
     root = _root(xml)
@@ -394,6 +422,9 @@ def _encode_generic(parent: Element, key: str, value: Any) -> None:
 
 def encode(model: Model, type_name: str, data: dict[str, Any], tag: str | None = None) -> bytes:
     """Plain data → an XML request body whose root is `tag` (default: the type name)."""
-    root = etree.Element(tag or type_name)
-    _encode_struct(_tables(model), type_name, data, root)
+    try:
+        root = etree.Element(tag or type_name)
+        _encode_struct(_tables(model), type_name, data, root)
+    except ValueError as exc:  # lxml: "All strings must be XML compatible", a bad tag name
+        raise UsageError(f"a value cannot be sent to the engine: {exc}") from None
     return etree.tostring(root, encoding="utf-8")

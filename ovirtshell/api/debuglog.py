@@ -49,7 +49,9 @@ class DebugLog:
         for value in (self._token(), secret):
             if value and len(value) >= 8:
                 line = line.replace(value, MASK)
-        self._sink(line)
+        from ovirtshell.output.escape import text
+
+        self._sink(text(line))  # the engine's bytes never reach the terminal raw
 
     def request(self, request: httpx.Request, shown: str | None, secret: str | None) -> None:
         self.emit(f"> {request.method} {request.url}", secret)

@@ -61,3 +61,7 @@ def format_fault(reason: str | None, detail: str | None, http_status: int | None
     if http_status is not None:
         text += f" (HTTP {http_status})"
     return " ".join(text.split())  # one line, even when the detail spans several
+
+
+class DeadlineError(CommunicationError):
+    """The engine did not answer completely within the request's deadline."""

@@ -6,23 +6,32 @@ import hashlib
 import re
 import ssl
 
-import httpx
-
 from ovirtshell.api.errors import CommunicationError
-from ovirtshell.api.settings import EngineUrls, user_agent
-from ovirtshell.api.tls import reason
+from ovirtshell.api.settings import ConnectionSettings, EngineUrls
+
+#: A CA certificate is a few kilobytes; nothing larger is read.
+MAX_CA_SIZE = 1 << 20
 
 
-def fetch_ca_pem(base_url: str, *, timeout: float = 30.0) -> bytes:
-    """The engine CA (PEM) from the unauthenticated pki-resource; not verified — show its fingerprint."""
+def fetch_ca_pem(base_url: str, *, timeout: float | None = None) -> bytes:
+    """The engine CA (PEM) from the unauthenticated pki-resource; not verified — show its fingerprint.
+
+    Sent through the shell's transport (without verification), so the request deadline and
+    a size cap hold here too.
+    """
+    from ovirtshell.api.transport import Transport
+
     urls = EngineUrls.parse(base_url)
     url = f"{urls.engine}/services/pki-resource"
-    params = {"resource": "ca-certificate", "format": "X509-PEM-CA"}
+    params = [("resource", "ca-certificate"), ("format", "X509-PEM-CA")]
+    settings = ConnectionSettings(url=base_url, insecure=True, timeout=timeout, max_response=MAX_CA_SIZE)
+    transport = Transport(settings, urls, debug=None, token=lambda: None)
     try:
-        with httpx.Client(verify=False, timeout=timeout, headers={"User-Agent": user_agent()}) as http:
-            response = http.get(url, params=params)
-    except httpx.HTTPError as exc:
-        raise CommunicationError(f"cannot fetch the engine CA from {url}: {reason(exc)}") from None
+        response = transport.send("GET", url, params=params)
+    except CommunicationError as exc:
+        raise CommunicationError(f"cannot fetch the engine CA from {url}: {exc}") from None
+    finally:
+        transport.close()
     if response.status_code != 200 or b"-----BEGIN CERTIFICATE-----" not in response.content:
         raise CommunicationError(
             f"cannot fetch the engine CA from {url}: HTTP {response.status_code}, no PEM certificate"

@@ -28,7 +28,8 @@ class ConnectionSettings:
     insecure: bool = False
     cert_file: str | None = None
     key_file: str | None = None
-    timeout: float | None = None  # seconds, per request
+    timeout: float | None = None  # seconds for one whole request (default transport.DEFAULT_TIMEOUT)
+    max_response: int | None = None  # bytes of one decoded answer (default body.DEFAULT_MAX_RESPONSE)
     filter: bool = False  # send "Filter: true" (non-admin users)
     kerberos: bool = False
     session_timeout: int | None = None  # minutes, sent as Session-TTL
@@ -46,10 +47,15 @@ class EngineUrls:
 
     @classmethod
     def parse(cls, url: str) -> EngineUrls:
-        parts = urlsplit(url.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise CommunicationError(f"invalid engine URL {url!r}: expected https://ENGINE/ovirt-engine/api")
-        origin = f"{parts.scheme}://{parts.netloc}"
+        try:
+            parts = urlsplit(url.strip())
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError as exc:
+            raise CommunicationError(f"invalid engine URL: {exc}") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CommunicationError("invalid engine URL: expected https://ENGINE/ovirt-engine/api")
+        netloc = parts.netloc.rpartition("@")[2]  # user:password@ never reaches a message
+        origin = f"{parts.scheme}://{netloc}"
         path = parts.path.rstrip("/") or "/ovirt-engine/api"
         match = re.match(r"^(.*)/api(?:/v\d+)?$", path)
         engine_path = match.group(1) if match else "/ovirt-engine"

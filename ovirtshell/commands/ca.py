@@ -39,9 +39,12 @@ def run(shell, command: Command) -> Result:
         url = value
     if not url:
         raise CommandError("no engine URL: give --url, or connect first")
+    from ovirtshell.config import check_url, split_credentials
+
+    url = split_credentials(check_url(url))[0]
     from ovirtshell.api.pki import ca_fingerprint, fetch_ca_pem
 
-    pem = fetch_ca_pem(url, timeout=shell.settings.timeout or 30.0)
+    pem = fetch_ca_pem(url, timeout=shell.settings.timeout)
     lines = [f"SHA-256 fingerprint: {ca_fingerprint(pem)}"]
     if command.args:
         path = command.args[0]

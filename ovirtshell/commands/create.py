@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
+from ovirtshell.dryrun import dry_run
 from ovirtshell.language import Command
-from ovirtshell.locate import query_params, resolve_references, target
+from ovirtshell.locate import query_params, resolve_references, segment, target
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
 from ovirtshell.wait import follow_up, make_waiter
@@ -17,17 +18,22 @@ SPEC = CommandSpec(
         "Creates an object. Its options come from the engine's model: nested attributes joined "
         "with '-' (--cpu-topology-cores), references by id or name (--cluster-name Default), "
         "repeatable list options ({name=x,value=y} for lists of structs; hd,cdrom for lists of "
-        "values). See help create <type> for the options of a type. --wait returns only once the "
-        "new object has settled (e.g. left image_locked)."
+        "values; JSON in the model's names for any depth). help create <type> lists the required "
+        "options first; a missing one is an error before anything is sent. --wait returns only "
+        "once the new object has settled (e.g. left image_locked); --dry-run prints the request "
+        "instead of sending it."
     ),
     options=(
         OptionDoc("wait", "return when the new object has settled"),
         OptionDoc("timeout", "how long --wait may take, in seconds (default 600)", "SECONDS"),
+        OptionDoc("dry-run", "print the method, URL and body instead of sending them"),
     ),
     examples=(
         "create vm --name web1 --cluster-name Default --template-name Blank --cpu-topology-cores 2 --memory 2GiB",
         "create nic --parent-vm-name web1 --name nic2 --vnic_profile-name ovirtmgmt",
         "create snapshot --parent-vm-name web1 --description before-upgrade --wait",
+        "create disk --name d1 --provisioned_size 1GiB --format cow --interface virtio --storage_domains name=data",
+        "create role --name ops --permits id=1 --permits id=4",
     ),
     aliases=("add",),
     typed=True,
@@ -43,11 +49,13 @@ def run(shell, command: Command) -> Result:
     waiter = make_waiter(shell, t.request.shell)
     model = t.connection.index.model
     body = encode(model, t.resource.item_type, resolve_references(shell, t, t.resource.item_type))
+    if t.request.shell.get("dry-run"):
+        return dry_run(t.connection.client, "POST", t.collection, query_params(t.request.query), body)
     xml = t.connection.client.post(t.collection, body, params=query_params(t.request.query))
     data = decode(model, t.resource.item_type, xml)
     shell.changed(t.resource.name)
     if waiter is not None and data.get("id"):
-        path = f"{t.collection}/{data['id']}"
+        path = f"{t.collection}/{segment(str(data['id']))}"
         data = follow_up(shell, t, path, {}, f"{t.resource.name} {data.get('name', data['id'])}", waiter)
         xml = None
     return Result(data=data, kind=t.resource.name, xml=xml)

@@ -30,7 +30,7 @@ def run(shell, command: Command) -> Result:
         raise UsageError("file takes one script file name")
     path = command.args[0]
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8", errors="surrogateescape") as handle:  # bad bytes fail their line
             text = handle.read()
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror}") from None
@@ -39,7 +39,7 @@ def run(shell, command: Command) -> Result:
         raise CommandError(f"file: scripts nested more than {_MAX_DEPTH} deep")
     shell._file_depth = depth + 1
     try:
-        status = run_script(shell, text)
+        status = run_script(shell, text, path)
     finally:
         shell._file_depth = depth
     # The failing command already printed its error; only its status is passed on.

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ovirtshell import helptext
-from ovirtshell.commands.spec import CommandSpec
+from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.language import Command
-from ovirtshell.locate import parent_types
+from ovirtshell.locate import _PARENT, parent_types
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
 
@@ -17,10 +17,16 @@ SPEC = CommandSpec(
         "Without arguments, lists the commands and the syntax. help <command> shows a command's "
         "page; help <command> <type> the options of that type for that command (derived from the "
         "engine's model); help action <type> <action> an action's options. Also <command> --help. "
+        "A type page starts with the REQUIRED OPTIONS (one block per input shape when there are "
+        "several, e.g. a disk on a storage domain or from a LUN), then the options the engine "
+        "documents for that operation; --all adds every other input the model accepts. A type "
+        "that lives under a parent is shown in its first place unless a parent option names one. "
         "Built-in pages work while disconnected; type pages use the model of the last engine, or "
-        "the bundled oVirt 4.6 model."
+        "the bundled oVirt 4.6 model. Pages wrap to the terminal's width (or $COLUMNS)."
     ),
-    examples=("help", "help list", "help create vm", "help action vm migrate", "help create nic --parent-vm-name web1"),
+    options=(OptionDoc("all", "type pages: also every input the input details do not name"),),
+    examples=("help", "help list", "help create vm", "help create vm --all", "help action vm migrate",
+              "help create nic --parent-vm-name web1"),
     aliases=("?",),
     offline=True,
     local=True,
@@ -29,6 +35,12 @@ SPEC = CommandSpec(
 
 def run(shell, command: Command) -> Result:
     specs = shell.registry.specs()
+    everything = False
+    for name, value in command.options:
+        if name == "all" and value is None:
+            everything = True
+        elif not _PARENT.match(name):
+            raise UsageError(f"help takes --all and parent options, not --{name}")
     if not command.args:
         return Result(message=helptext.general_page(specs, shell.connected).rstrip("\n"))
     module = shell.registry.get(command.args[0])
@@ -55,8 +67,18 @@ def run(shell, command: Command) -> Result:
                 if len(words) > 1:
                     raise
                 action = None  # help action vm web1: the object, not an action
-    page = helptext.type_page(index, verb, name, spec, tuple(parent_types(command)), action)
+    page = helptext.type_page(index, verb, name, spec, tuple(parent_types(command)), action,
+                              everything=everything, width=_width(shell))
     return Result(message=page.rstrip("\n"))
+
+
+def _width(shell) -> int:
+    """The terminal's width (or $COLUMNS when not on one), less a margin; at least 60."""
+    columns, _ = shell.env.terminal_size()
+    if not shell.env.stdout_isatty:
+        raw = shell.env.environ.get("COLUMNS", "")
+        columns = int(raw) if raw.isdigit() else columns
+    return max(60, min(columns, 200) - 2)
 
 
 def _index(shell):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import fnmatch
 from typing import Any
 
+from ovirtshell import follow
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.language import Command
-from ovirtshell.locate import query_params, target
+from ovirtshell.locate import attached_items, query_params, target
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
 
@@ -29,7 +30,12 @@ SPEC = CommandSpec(
         OptionDoc("max", "at most N objects", "N"),
         OptionDoc("case_sensitive", "whether the search is case-sensitive (default false)", "BOOL"),
         OptionDoc("all_content", "include all content (e.g. VM console and OVF data)", "BOOL"),
-        OptionDoc("follow", "links to include inline, comma-separated (e.g. nics,disk_attachments)", "LINKS"),
+        OptionDoc("follow", "links to include inline, comma-separated (e.g. nics,disk_attachments); "
+                  "on events without LINKS: print new events as they arrive, until Ctrl-C", "LINKS"),
+        OptionDoc("since", "with list events --follow: start after event ID, at a TIME, or an age (10m, 2h)", "ID|TIME"),
+        OptionDoc("severity", "with list events --follow: this severity and worse (normal, warning, error, alert)", "SEVERITY",
+                  values=follow.SEVERITIES),
+        OptionDoc("interval", "with list events --follow: seconds between polls (default 2)", "SECONDS"),
         OptionDoc("kwargs", 'client-side filter: "field=glob;other-field=glob"', "FILTERS"),
         OptionDoc("show-all", "show every field of each object"),
         OptionDoc("fields", "the fields to show, comma-separated (e.g. name,status,memory)", "F,G"),
@@ -40,13 +46,24 @@ SPEC = CommandSpec(
         "list nics --parent-vm-name web1",
         'list disks --kwargs "format=cow;provisioned_size=1073741824"',
         "list hosts --fields name,status,address -o csv",
+        "list events --follow --severity warning",
+        'list events --follow --since 10m --query "vm.name=web1"',
     ),
     typed=True,
 )
 
 
+#: Default columns of the human formats where the generic rule picks poorly.
+COLUMNS = {"event": follow.COLUMNS}
+
+
 def run(shell, command: Command) -> Result:
-    t = target(shell, command, "list")
+    if follow.requested(command):
+        return follow.run(shell, command, lambda rest: target(shell, rest, "list"))
+    try:
+        t = target(shell, command, "list")
+    except UsageError as exc:
+        raise UsageError(f"{exc}{search_hint(shell, command)}") from None
     if not t.resource.can_list:
         raise UsageError(f"{t.resource.name} objects cannot be listed")
     client = t.connection.client
@@ -58,8 +75,11 @@ def run(shell, command: Command) -> Result:
         params["search"] = options["query"]
     from ovirtshell.api.codec import decode_list
 
-    xml = client.get(t.collection, query_params(params))
-    items = decode_list(t.connection.index.model, t.resource.item_type, xml)
+    if t.via is not None:  # list disks --parent-vm-name X: through the VM's disk attachments
+        xml, items = None, attached_items(t, query_params(params))
+    else:
+        xml = client.get(t.collection, query_params(params))
+        items = decode_list(t.connection.index.model, t.resource.item_type, xml)
     if options.get("kwargs"):
         items = filter_items(items, parse_kwargs(options["kwargs"]))
         xml = None  # the engine's document no longer matches what is shown
@@ -68,7 +88,30 @@ def run(shell, command: Command) -> Result:
         kind=t.resource.name,
         xml=xml,
         show_all=bool(options.get("show-all")),
+        columns=None if options.get("show-all") else COLUMNS.get(t.resource.name),
     )
+
+
+#: Search fields that differ from the parent's type name.
+_SEARCH_FIELD = {"storagedomain": "storage", "vmpool": "pool"}
+
+
+def search_hint(shell, command: Command) -> str:
+    """For a parent that does not place the type (list vms --parent-cluster-name Default):
+    the engine search that lists them, when the type is searchable."""
+    from ovirtshell.locate import _PARENT
+
+    index = shell.require_connection().index
+    name = index.resolve(command.args[0]) if command.args else None
+    if name is None or not any(r.parent is None and r.searchable for r in index.resources(name)):
+        return ""
+    for option, value in command.options:
+        match = _PARENT.match(option)
+        if match and value and option.endswith("-name"):
+            parent = match.group(1) or match.group(2)
+            field = _SEARCH_FIELD.get(parent, parent)
+            return f"; to list the {index.plural(name)} of a {parent}, search: --query {field}={value}"
+    return ""
 
 
 def parse_kwargs(text: str) -> list[tuple[str, str]]:

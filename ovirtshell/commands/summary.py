@@ -18,11 +18,11 @@ def run(shell, command: Command) -> Result:
     reject_arguments(command)
     from lxml import etree
 
-    from ovirtshell.api.codec import decode
+    from ovirtshell.api.codec import decode, parse_document
 
     connection = shell.require_connection()
     xml = connection.client.api_root()
-    root = etree.fromstring(xml)
+    root = parse_document(xml)
     element = root.find("summary")
     if element is None:
         return Result(message="the engine sent no summary (it does so for administrators only)")

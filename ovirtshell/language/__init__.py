@@ -3,8 +3,10 @@
 from ovirtshell.language.parser import (
     ALWAYS_FLAGS,
     Command,
+    ScriptCommand,
     parse,
     parse_script,
+    script_commands,
     split_commands,
 )
 from ovirtshell.language.tokenizer import Token, is_complete, tokenize
@@ -15,11 +17,13 @@ parse_line = parse
 __all__ = [
     "ALWAYS_FLAGS",
     "Command",
+    "ScriptCommand",
     "Token",
     "is_complete",
     "parse",
     "parse_line",
     "parse_script",
+    "script_commands",
     "split_commands",
     "tokenize",
 ]

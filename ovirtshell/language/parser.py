@@ -8,13 +8,14 @@ shell, ``;`` included, as in the original shell: ``list vms | grep a; echo`` is 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from ovirtshell.language.tokenizer import Token, scan
 from ovirtshell.status import UsageError
 
-__all__ = ["ALWAYS_FLAGS", "Command", "parse", "parse_script", "split_commands"]
+__all__ = ["ALWAYS_FLAGS", "Command", "ScriptCommand", "parse", "parse_script", "script_commands", "split_commands"]
 
 #: Options that never take a following word: ``list --help vms`` must not read ``vms`` as the
 #: value of ``--help``.
@@ -135,6 +136,51 @@ def split_commands(text: str) -> list[str]:
     """
     tokens, continuations = scan(text)
     return [_source(text, g[0].start, g[-1].end, continuations) for g in _segments(tokens)]
+
+
+@dataclass(frozen=True)
+class ScriptCommand:
+    """One command of a script: its source text and the line it starts on (1-based)."""
+
+    line: int
+    text: str
+
+
+def script_commands(text: str) -> list[ScriptCommand]:
+    """Like `split_commands`, with line numbers, and an unreadable line (an open quote, a
+    dangling backslash) kept as its own command so that it fails alone and the rest still runs."""
+    newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+
+    def line_of(pos: int) -> int:
+        return bisect.bisect_left(newlines, pos) + 1
+
+    out: list[ScriptCommand] = []
+    offset = 0
+    while offset <= len(text):
+        chunk = text[offset:]
+        try:
+            tokens, continuations = scan(chunk)
+        except UsageError as exc:
+            pos = getattr(exc, "position", None)
+            if pos is None:
+                raise
+            start = chunk.rfind("\n", 0, pos) + 1
+            end = chunk.find("\n", pos)
+            end = len(chunk) if end < 0 else end
+            before, more = scan(chunk[:start])
+            out += [
+                ScriptCommand(line_of(offset + g[0].start), _source(chunk, g[0].start, g[-1].end, more))
+                for g in _segments(before)
+            ]
+            out.append(ScriptCommand(line_of(offset + start), chunk[start:end].strip()))
+            offset += end + 1
+            continue
+        out += [
+            ScriptCommand(line_of(offset + g[0].start), _source(chunk, g[0].start, g[-1].end, continuations))
+            for g in _segments(tokens)
+        ]
+        break
+    return out
 
 
 def parse_script(text: str, *, flags: Container[str] = frozenset()) -> list[Command]:

@@ -70,7 +70,9 @@ class _Scanner:
         self.dangling = False
 
     def fail(self, message: str, pos: int) -> UsageError:
-        return UsageError(message + _where(self.text, pos))
+        error = UsageError(message + _where(self.text, pos))
+        error.position = pos  # type: ignore[attr-defined] - where a script can resume (parser)
+        return error
 
     def add(
         self,

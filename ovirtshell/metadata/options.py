@@ -25,7 +25,7 @@ class OptionSpec:
     """One option: its name (without "--"), what it takes, and where its value goes."""
 
     name: str
-    kind: str  # string | integer | boolean | decimal | date | enum | struct | id | name
+    kind: str  # string | integer | size (bytes) | boolean | decimal | date | enum | struct | json | id | name
     type: str  # model type name of the value ("integer", "vm_type", "custom_property", ...)
     target: str  # body | query (method parameters outside the body) | parent | shell
     path: tuple[str, ...]  # body: nested keys; query/shell: (key,); parent: (type, "id"|"name")
@@ -38,22 +38,54 @@ class OptionSpec:
     pair: tuple[str, ...] = ()  # a reference's forms, e.g. ("id", "name"): one help line for both
     element: str = ""  # struct lists: the element type, accepted as a field prefix ("custom_property.")
     field_values: tuple[tuple[str, tuple[str, ...]], ...] = ()  # enum fields of a struct list element
+    lists: tuple[str, ...] = ()  # struct list element fields (dotted prefixes) that are lists themselves
+    rank: int = 2  # from the input details: 0 required, 1 documented, 2 any other input
+    hints: tuple[str, ...] = ()  # struct list fields the input details name, for help
+    secret: bool = False  # a password: read from --NAME-file FILE or asked for (--NAME -), never literal
 
     def display(self) -> str:
         """The help form (DESIGN §4.3): `--memory`, `--cluster-id|name` for both forms of a
-        reference, `--custom_properties-custom_property--LIST: {name=string,value=string}`
-        for a list of structs (that name is also accepted, as the original spelled it)."""
+        reference; each spelling shown is one `OptionSet.get` accepts."""
         if self.pair:
             return f"--{self.name.rsplit('-', 1)[0]}-{'|'.join(self.pair)}"
-        if self.kind == "struct":
-            inner = ",".join(f"{name}={type_}" for name, type_ in self.fields)
-            return f"--{self.name}-{self.element}--LIST: {{{inner}}}"
+        if self.secret:
+            return f"--{self.name}-file"
         return f"--{self.name}"
+
+    def spellings(self) -> tuple[str, ...]:
+        """The option names `display()` stands for."""
+        if self.pair:
+            base = self.name.rsplit("-", 1)[0]
+            return tuple(f"{base}-{form}" for form in self.pair)
+        return (self.name,)
 
     @property
     def is_flag(self) -> bool:
         """Takes no value on the command line (a bare `--async` means true)."""
         return self.kind == "boolean" and not self.is_list
+
+
+@dataclass(frozen=True)
+class Need:
+    """One way to satisfy a required input: an option, or a field of a struct list option."""
+
+    option: str  # the option's name
+    field: str = ""  # a struct list element's (or a JSON struct's) dotted field
+    path: tuple[str, ...] = ()  # where the option's value lands
+    target: str = "body"  # body | query
+
+    def display(self, options: OptionSet) -> str:
+        spec = options.get(self.option)
+        shown = spec.display() if spec is not None else f"--{self.option}"
+        return f"{shown} {self.field}=…" if self.field else shown
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """The mandatory groups of one input shape ("" when the method has only one)."""
+
+    signature: str
+    groups: tuple[tuple[Need, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -75,6 +107,8 @@ class OptionSet:
     """The options valid for one command line; names and aliases are unique."""
 
     specs: tuple[OptionSpec, ...]
+    requirements: tuple[Requirement, ...] = ()  # any one satisfied makes a request complete
+    model: Any = field(default=None, repr=False, compare=False)  # types JSON values
     _by_name: dict[str, OptionSpec] = field(init=False, repr=False, compare=False)
     _by_norm: dict[str, tuple[OptionSpec, ...]] = field(init=False, repr=False, compare=False)
 
@@ -98,7 +132,13 @@ class OptionSet:
         if spec is not None:
             return spec
         matches = self._by_norm.get(_norm(key), ())
-        return matches[0] if len(matches) == 1 else None
+        if len(matches) == 1:
+            return matches[0]
+        base = _file_form(key)
+        if base is not None:
+            spec = self.get(base)
+            return spec if spec is not None and spec.secret else None
+        return None
 
     def names(self) -> list[str]:
         """Canonical option names, in help order."""
@@ -107,6 +147,10 @@ class OptionSet:
     def all_names(self) -> list[str]:
         """Names and aliases: everything `get` accepts exactly."""
         return list(self._by_name)
+
+    def ranked(self) -> list[OptionSpec]:
+        """Required first, then the documented inputs, then the rest (each in help order)."""
+        return sorted(self.specs, key=lambda s: s.rank)
 
     def by_target(self, target: str) -> list[OptionSpec]:
         return [s for s in self.specs if s.target == target]
@@ -140,7 +184,14 @@ class OptionSet:
             spec = self.get(name)
             if spec is None:
                 raise self.unknown(name)
-            value = parse_value(spec, raw) if spec.target != "parent" else _parent_value(spec, raw)
+            if spec.secret:
+                value = secret_value(spec, name, raw)
+            elif spec.target == "parent":
+                value = _parent_value(spec, raw)
+            else:
+                value = parse_value(spec, raw, self.model)
+                if spec.kind in ("json", "struct"):
+                    _refuse_inline_secret(self, spec.path, value)
             if not spec.is_list and spec.name in given:
                 raise UsageError(f"--{spec.name} given more than once")
             given.add(spec.name)
@@ -158,6 +209,136 @@ class OptionSet:
                     bucket[key] = value
         return request
 
+    def missing(self, request: Request) -> list[list[str]] | None:
+        """None when some input shape's mandatory groups are all given; else, per shape, the
+        options still missing (one line per group, alternatives joined with "or")."""
+        if not self.requirements:
+            return None
+        report: list[list[str]] = []
+        for requirement in self.requirements:
+            lacking = [g for g in requirement.groups if not any(_given(request, n) for n in g)]
+            if not lacking:
+                return None
+            report.append(self.describe(lacking))
+        return report
+
+    def describe(self, groups: Iterable[tuple[Need, ...]]) -> list[str]:
+        """One line per group, alternatives joined with "or"; the required fields of one
+        struct list option share a line (`--bricks brick_dir=…,server_id=…`)."""
+        return [line for line, _ in self.describe_needs(groups)]
+
+    def describe_needs(self, groups: Iterable[tuple[Need, ...]]) -> list[tuple[str, tuple[Need, ...]]]:
+        """`describe`, each line with the group it stands for."""
+        lines: list[tuple[str, tuple[Need, ...]]] = []
+        merged: dict[str, int] = {}
+        for group in groups:
+            if len(group) == 1 and group[0].field:
+                need = group[0]
+                if need.option in merged:
+                    at = merged[need.option]
+                    lines[at] = (f"{lines[at][0]},{need.field}=…", lines[at][1])
+                    continue
+                merged[need.option] = len(lines)
+            lines.append((" or ".join(dict.fromkeys(n.display(self) for n in group)), group))
+        return lines
+
+    def check(self, request: Request, verb: str, type_name: str) -> None:
+        """SYNTAX_ERROR naming the missing options, before anything is sent."""
+        report = self.missing(request)
+        if report is None:
+            return
+        from ovirtshell.metadata.inputs import describe
+
+        shapes = []
+        for requirement, lacking in zip(self.requirements, report, strict=True):
+            text = ", ".join(lacking)
+            shapes.append(f"{text} ({describe(requirement.signature)})" if requirement.signature else text)
+        given = [len(r.groups) - len(lacking) for r, lacking in zip(self.requirements, report, strict=True)]
+        best = min(range(len(report)), key=lambda i: (len(report[i]), -given[i]))
+        if len(shapes) == 1:
+            message = f"{verb} {type_name}: missing required options: {shapes[0]}"
+        else:
+            message = f"{verb} {type_name}: missing required options, one of: " + "; or ".join(
+                [shapes[best], *(s for i, s in enumerate(shapes) if i != best)]
+            )
+        raise UsageError(message + f" (see help {verb} {type_name})")
+
+
+def is_secret(name: str) -> bool:
+    """Whether an attribute or parameter holds a password (`password`, `root_password`, ...)."""
+    return name == "password" or name.endswith("_password")
+
+
+def _refuse_inline_secret(options: OptionSet, path: tuple[str, ...], value: Any) -> None:
+    """A password inside JSON would sit in argv too: where it has an option of its own, that
+    option's file or prompt form is the one way to give it."""
+    if isinstance(value, list):
+        for item in value:
+            _refuse_inline_secret(options, path, item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            own = options.get("-".join((*path, key))) if is_secret(key) else None
+            if own is not None and own.secret:
+                raise UsageError(f"--{'-'.join(path)}: {key} is a secret and is never taken on the command line: "
+                                 f"use --{own.name}-file FILE, or --{own.name} - to be asked for it")
+            _refuse_inline_secret(options, (*path, key), item)
+
+
+def _file_form(key: str) -> str | None:
+    """`root_password-file` (or `_file`) -> `root_password`; None for any other name."""
+    for suffix in ("-file", "_file"):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return None
+
+
+def secret_value(spec: OptionSpec, given: str, raw: str | None) -> str:
+    """A secret option's value: the first line of `--NAME-file FILE`, or asked for on a
+    terminal for `--NAME -`. A literal value is refused without being repeated, so that it
+    never has to be typed where argv, history or logs would keep it."""
+    key = given[2:] if given.startswith("--") else given
+    if _file_form(key) is not None and key not in (spec.name, *spec.aliases):
+        if raw is None or not raw.strip():
+            raise UsageError(f"--{spec.name}-file needs a file name")
+        from ovirtshell.config import read_password_file
+
+        return read_password_file(raw)
+    if raw != "-":
+        raise UsageError(f"--{spec.name} is a secret and is never taken on the command line: "
+                         f"use --{spec.name}-file FILE, or --{spec.name} - to be asked for it")
+    return ask_secret(spec.name)
+
+
+def ask_secret(name: str) -> str:
+    """Asked for without echo; without a terminal there is nobody to ask."""
+    import getpass
+    import sys
+
+    if not (sys.stdin and sys.stdin.isatty()):
+        raise UsageError(f"--{name} - asks on a terminal and there is none: use --{name}-file FILE")
+    try:
+        return getpass.getpass(f"{name}: ")
+    except EOFError:
+        raise UsageError(f"no value given for --{name}") from None
+
+
+def _given(request: Request, need: Need) -> bool:
+    if need.target == "query":
+        return request.query.get(need.path[-1]) is not None
+    node: Any = request.body
+    path = list(need.path) + (need.field.split(".") if need.field else [])
+    return _present(node, path)
+
+
+def _present(node: Any, path: list[str]) -> bool:
+    if not path:
+        return node is not None and node != [] and node != {}
+    if isinstance(node, list):
+        return any(_present(item, path) for item in node)
+    if not isinstance(node, dict) or path[0] not in node:
+        return False
+    return _present(node[path[0]], path[1:])
+
 
 def _parent_value(spec: OptionSpec, raw: str | None) -> str:
     if raw is None or not raw.strip():
@@ -169,10 +350,20 @@ def _put(body: dict[str, Any], path: tuple[str, ...], value: Any, is_list: bool)
     node = body
     for segment in path[:-1]:
         child = node.setdefault(segment, {})
-        if not isinstance(child, dict):  # pragma: no cover - paths never overlap by construction
+        if not isinstance(child, dict):
             raise UsageError(f"conflicting options for {'-'.join(path)}")
         node = child
     if is_list:
         node.setdefault(path[-1], []).extend(value)
+    elif isinstance(value, dict) and isinstance(node.get(path[-1]), dict):
+        _merge(node[path[-1]], value)  # --cpu JSON beside --cpu-topology-cores
     else:
         node[path[-1]] = value
+
+
+def _merge(into: dict[str, Any], value: dict[str, Any]) -> None:
+    for key, item in value.items():
+        if isinstance(item, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], item)
+        else:
+            into[key] = item

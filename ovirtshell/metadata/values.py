@@ -6,10 +6,11 @@ is a SYNTAX_ERROR naming the valid choices instead of an engine fault after a ro
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ovirtshell.status import UsageError
@@ -22,16 +23,49 @@ FALSE = frozenset({"false", "no", "n", "off", "0"})
 
 # Size units are binary whatever their spelling: oVirt's own UI writes "MB" for MiB.
 _UNITS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5, "e": 6}
+#: Longer integers are refused (Python's own int/str conversion limit is 4300 digits).
+MAX_DIGITS = 4000
 _SIZE = re.compile(r"^([+-]?)(\d+(?:\.\d+)?|\.\d+)\s*(?:([kmgtpe])(?:i?b)?|(b))?$", re.IGNORECASE)
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+# Integers that count bytes, by attribute name: only these take size units (2GiB).
+BYTE_NAMES = frozenset({"memory", "size", "guaranteed", "available", "used", "committed", "bytes",
+                        "max_scheduling_memory"})  # fmt: skip
+BYTE_PATHS = frozenset({("memory_policy", "max")})
 
 
-def parse_value(spec: OptionSpec, raw: str | None) -> Any:
-    """One option value as plain data; lists (struct or primitive) always come back as a list."""
+def is_bytes(path: tuple[str, ...] | list[str]) -> bool:
+    """Whether an integer attribute at this path counts bytes (so it takes units)."""
+    last = path[-1] if path else ""
+    return last in BYTE_NAMES or (last.endswith("_size") and last != "block_size") or tuple(path[-2:]) in BYTE_PATHS
+
+
+def parse_value(spec: OptionSpec, raw: str | None, model: Any = None) -> Any:
+    """One option value as plain data; lists (struct or primitive) always come back as a list.
+
+    Struct and struct-list options also take JSON in the model's names, typed by `model`.
+    """
     if raw is None:
         if spec.kind == "boolean" and not spec.is_list:
             return True  # a bare flag
         raise UsageError(f"--{spec.name} needs a value")
+    if spec.kind == "json":
+        if not raw.strip().startswith("{"):
+            raise UsageError(f"--{spec.name} takes a JSON object of {spec.type} attributes "
+                             f"('{{\"attribute\": value}}'); its fields also have options of their own "
+                             f"(--{spec.name}-ATTRIBUTE, see help)")
+        value = _json(spec, raw)
+        if not isinstance(value, dict) or not value:
+            raise UsageError(f"invalid value for --{spec.name}: expected a JSON object of {spec.type} attributes")
+        return from_json(model, spec.type, value, spec.name, spec.path)
     if spec.kind == "struct":
+        if _looks_json(raw):
+            value = _json(spec, raw)
+            items = value if isinstance(value, list) else [value]
+            if not all(isinstance(item, dict) and item for item in items):
+                raise UsageError(f"invalid value for --{spec.name}: expected a JSON object or an array of objects, "
+                                 "each with at least one field")
+            return [from_json(model, spec.type, item, spec.name, spec.path) for item in items]
         return parse_struct_list(spec, raw)
     if spec.is_list:
         return [_scalar(spec.name, spec.kind, item, spec.values) for item in split_escaped(raw, ",") if item.strip()]
@@ -55,10 +89,62 @@ def split_escaped(text: str, sep: str) -> list[str]:
     return parts
 
 
+def _looks_json(raw: str) -> bool:
+    text = raw.strip()
+    return text.startswith("[") or re.match(r'^\{\s*("|\})', text) is not None
+
+
+def _json(spec: OptionSpec, raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise UsageError(f"invalid JSON for --{spec.name}: {exc}") from None
+
+
+def from_json(model: Any, type_name: str, value: Any, option: str, path: tuple[str, ...] | list[str] = ()) -> Any:
+    """A JSON value checked and typed against the model: attribute names, enums, numbers."""
+    type_ = model.types.get(type_name) if model is not None else None
+    where = ".".join(path) or option
+    if type_ is None:
+        return value
+    if type_.kind == "struct":
+        if not isinstance(value, dict):
+            raise UsageError(f"invalid value for --{option}: {where} must be a JSON object ({type_name})")
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            member = type_.member(key)
+            if member is None:
+                names = ", ".join(m.name for m in (*type_.attributes, *type_.links))
+                raise UsageError(f"unknown attribute {key!r} in --{option} ({type_name} has {names})")
+            sub = (*path, key)
+            if member.is_list:
+                items = item if isinstance(item, list) else [item]
+                out[key] = [from_json(model, member.type, element, option, sub) for element in items]
+            else:
+                out[key] = from_json(model, member.type, item, option, sub)
+        return out
+    if type_.kind == "enum":
+        return _scalar(where, "enum", str(value), type_.values)
+    kind = "size" if type_name == "integer" and is_bytes(tuple(path)) else type_name
+    if isinstance(value, bool):
+        if kind != "boolean":
+            raise UsageError(f"invalid value {value!r} for --{option}: {where} is {type_name}")
+        return value
+    if isinstance(value, (int, float)) and kind in ("integer", "size", "decimal"):
+        if kind != "decimal" and not float(value).is_integer():
+            raise UsageError(f"invalid value {value!r} for --{option}: {where} is an integer")
+        return int(value) if kind != "decimal" else float(value)
+    if isinstance(value, (dict, list)):
+        raise UsageError(f"invalid value for --{option}: {where} is {type_name}, not a JSON {type(value).__name__}")
+    return _scalar(where, kind, str(value))
+
+
 def parse_struct_list(spec: OptionSpec, raw: str) -> list[dict[str, Any]]:
     """`{name=a,value=b}`, `name=a,value=b` or `custom_property.name=a,...` into elements.
 
-    A field given twice starts a new element (the original's `boot.dev=cdrom,boot.dev=hd`).
+    A field given twice starts a new element (the original's `boot.dev=cdrom,boot.dev=hd`),
+    except inside a list within the element, which it extends (`bonding.slaves.name=a,
+    bonding.slaves.name=b`).
     """
     text = raw.strip()
     if text.startswith("{") and text.endswith("}"):
@@ -78,13 +164,14 @@ def parse_struct_list(spec: OptionSpec, raw: str) -> list[dict[str, Any]]:
         field = _field_name(spec, key)
         if field is None:
             raise UsageError(f"unknown field {key!r} in --{spec.name}: expected one of {_field_list(spec)}")
-        if field in seen:
+        inner = _inner_list(spec, field)
+        if field in seen and inner is None:
             elements.append(current)
             current, seen = {}, set()
         seen.add(field)
         allowed = enums.get(field, ())
         parsed = _scalar(f"{spec.name} {field}", _kind(fields[field], allowed), value.strip(), allowed)
-        _put(current, field.split("."), parsed)
+        _put(current, field.split("."), parsed, spec.lists)
     if current:
         elements.append(current)
     if not elements:
@@ -106,16 +193,41 @@ def _field_list(spec: OptionSpec) -> str:
     return ", ".join(name for name, _ in spec.fields) or "none"
 
 
+def _inner_list(spec: OptionSpec, field: str) -> str | None:
+    """The list (a dotted prefix of `field`, or `field` itself) the field lies in, if any."""
+    parts = field.split(".")
+    for end in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:end])
+        if prefix in spec.lists:
+            return prefix
+    return None
+
+
 def _kind(type_name: str, allowed: tuple[str, ...]) -> str:
-    if type_name in ("string", "integer", "boolean", "decimal", "date"):
+    if type_name in ("string", "integer", "size", "boolean", "decimal", "date"):
         return type_name
     return "enum" if allowed else "string"
 
 
-def _put(target: dict[str, Any], path: list[str], value: Any) -> None:
-    for segment in path[:-1]:
-        target = target.setdefault(segment, {})
-    target[path[-1]] = value
+def _put(target: Any, path: list[str], value: Any, lists: tuple[str, ...] = ()) -> None:
+    """Set a dotted field in an element; a segment that is a list gets (or extends) its items."""
+    node: Any = target
+    for i, segment in enumerate(path):
+        prefix = ".".join(path[: i + 1])
+        last = i == len(path) - 1
+        if prefix in lists:
+            items = node.setdefault(segment, [])
+            if last:
+                items.append(value)
+                return
+            rest = path[i + 1]
+            if not items or rest in items[-1] and ".".join(path[: i + 2]) not in lists:
+                items.append({})
+            node = items[-1]
+        elif last:
+            node[segment] = value
+        else:
+            node = node.setdefault(segment, {})
 
 
 def _scalar(option: str, kind: str, raw: str, values: tuple[str, ...] = ()) -> Any:
@@ -127,8 +239,12 @@ def _scalar(option: str, kind: str, raw: str, values: tuple[str, ...] = ()) -> A
         if low in FALSE:
             return False
         raise UsageError(f"invalid value {raw!r} for --{option}: expected true or false")
-    if kind == "integer":
+    if kind == "size":
         return parse_size(option, text)
+    if kind == "integer":
+        if not _INTEGER.match(text):
+            raise UsageError(f"invalid value {raw!r} for --{option}: expected an integer")
+        return int(text)
     if kind == "decimal":
         try:
             number = float(text)
@@ -155,11 +271,11 @@ def parse_size(option: str, text: str) -> int:
     sign, digits, prefix, plain_b = match.groups()
     if prefix is None and plain_b is None and "." in digits:
         raise UsageError(f"invalid value {text!r} for --{option}: expected an integer")
-    try:
-        amount = Decimal(digits) * (1024 ** _UNITS[(prefix or "").lower()])
-    except InvalidOperation as exc:  # pragma: no cover - the regex only lets numbers through
-        raise UsageError(f"invalid value {text!r} for --{option}: expected an integer") from exc
-    if amount != amount.to_integral_value():
+    if len(digits) > MAX_DIGITS:
+        raise UsageError(f"invalid value for --{option}: an integer of {len(digits)} digits (at most {MAX_DIGITS})")
+    # Exact arithmetic: a Decimal would round anything past 28 digits without a word.
+    amount = Fraction(digits) * (1024 ** _UNITS[(prefix or "").lower()])
+    if amount.denominator != 1:
         raise UsageError(f"invalid value {text!r} for --{option}: not a whole number of bytes")
     return -int(amount) if sign == "-" else int(amount)
 

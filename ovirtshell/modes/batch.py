@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from ovirtshell.language import split_commands
+from ovirtshell.language import script_commands
 from ovirtshell.shell import Shell
-from ovirtshell.status import CommandError, ExitStatus, ShellError
+from ovirtshell.status import CommandError, ExitStatus
 
 
-def run_script(shell: Shell, text: str) -> ExitStatus:
-    """The status of the first failing command (or, with --continue-on-error, of the last one)."""
-    try:
-        lines = split_commands(text)
-    except ShellError as exc:
-        shell.env.stderr.write(f"error: {exc}\n")
-        return exc.status
+def run_script(shell: Shell, text: str, source: str | None = None) -> ExitStatus:
+    """The status of the first failing command (or, with --continue-on-error, of the last one).
+
+    With a `source` (the file's name) errors carry `file:line`. A line that cannot be read (an
+    open quote) fails alone: with --continue-on-error the rest of the script still runs.
+    """
     failed = ExitStatus.OK
-    for line in lines:
-        result = shell.execute(line)
+    for command in script_commands(text):
+        where = (source, command.line) if source is not None else None
+        result = shell.execute(command.text, where=where)
         if not result.ok:
             failed = result.status
             if not shell.settings.continue_on_error:
@@ -27,17 +27,19 @@ def run_script(shell: Shell, text: str) -> ExitStatus:
 
 
 def run_file(shell: Shell, path: str) -> ExitStatus:
+    """Bytes that are not UTF-8 fail their own line (SYNTAX_ERROR), not the whole script."""
     try:
         if path == "-":
-            text = shell.env.stdin.read()
+            stream = getattr(shell.env.stdin, "buffer", None)
+            if stream is not None:
+                text = stream.read().decode("utf-8", "surrogateescape")
+            else:
+                text = shell.env.stdin.read()
         else:
-            with open(path, encoding="utf-8") as handle:
+            with open(path, encoding="utf-8", errors="surrogateescape") as handle:
                 text = handle.read()
     except OSError as exc:
         error = CommandError(f"cannot read {path}: {exc.strerror}")
         shell.env.stderr.write(f"error: {error}\n")
         return error.status
-    except UnicodeDecodeError:
-        shell.env.stderr.write(f"error: {path} is not UTF-8 text\n")
-        return ExitStatus.COMMAND_ERROR
-    return run_script(shell, text)
+    return run_script(shell, text, "<stdin>" if path == "-" else path)

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ovirtshell.output import escape
+
 #: Fields forced to the front, in this order, at every level (as the original shell did).
 FIRST = ("id", "name", "description")
 
@@ -42,10 +44,11 @@ def ordered_keys(obj: dict[str, Any]) -> list[str]:
 
 
 def scalar_text(value: Any) -> str:
-    """One value as the text formats show it: booleans as `true`/`false`."""
+    """One value as the text formats show it: booleans as `true`/`false`, control characters
+    and bidi overrides escaped (output/escape.py)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return escape.text(str(value))
 
 
 def is_empty(value: Any) -> bool:

@@ -7,8 +7,10 @@ pygments nor tabulate: the formats that need them import them when they are used
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from collections.abc import Mapping
+from typing import Any, TextIO
 
+from ovirtshell.output import escape
 from ovirtshell.output.structured import render_json, render_xml
 from ovirtshell.output.table import render_csv, render_table
 from ovirtshell.output.text import render_text
@@ -43,7 +45,7 @@ def render(
     if fmt == "xml":
         render_xml(result, out, color=color)
         return
-    fields = result.fields or None  # an empty selection means "no selection"
+    fields = result.fields or result.columns or None  # an empty selection means "no selection"
     if result.data is not None:
         if fmt == "text":
             render_text(result.data, out, fields=fields, show_all=result.show_all, color=color)
@@ -52,17 +54,28 @@ def render(
         else:
             render_csv(result.data, out, fields=fields)
     if result.message is not None:
-        out.write(result.message + "\n")
+        out.write(escape.text(result.message) + "\n")
 
 
 def render_error(
-    status: ExitStatus, message: str, fmt: str, err: TextIO, *, color: bool = False
+    status: ExitStatus,
+    message: str,
+    fmt: str,
+    err: TextIO,
+    *,
+    color: bool = False,
+    details: Mapping[str, Any] | None = None,
 ) -> None:
-    """One line on `err`: `error: <message>`, or a one-line JSON object with `-o json`."""
+    """One line on `err`: `error: <message>`, or a one-line JSON object with `-o json`.
+
+    `details` are the error's own fields (`http_status`, `reason`, `detail` of an engine fault,
+    `file`/`line` of a script); JSON carries them as they are, text only through the message.
+    """
     message = message.rstrip()
     if fmt == "json":
         error = {"status": int(status), "name": status.name, "message": message}
-        err.write(json.dumps({"error": error}, ensure_ascii=False) + "\n")
+        error.update({k: v for k, v in (details or {}).items() if k not in error})
+        err.write(escape.json_safe(json.dumps({"error": error}, ensure_ascii=False)) + "\n")
         return
-    line = f"error: {message}"
+    line = f"error: {escape.line(message)}"
     err.write(f"{_RED}{line}{_RESET}\n" if color else line + "\n")

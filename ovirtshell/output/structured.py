@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
+from ovirtshell.output import escape
 from ovirtshell.output.paths import scalar_text, select
 from ovirtshell.result import Result
 
@@ -32,7 +33,7 @@ def render_json(result: Result, out: TextIO, *, color: bool = False) -> None:
     document = json_document(result)
     if document is None:
         return
-    text = json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+    text = escape.json_safe(json.dumps(document, indent=2, ensure_ascii=False, default=str)) + "\n"
     if color:
         from ovirtshell.output.highlight import highlight_json
 
@@ -48,7 +49,7 @@ def pretty_xml(raw: bytes) -> str:
     try:
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError:
-        text = raw.decode("utf-8", "replace")
+        text = escape.text(raw.decode("utf-8", "replace"))  # not XML: no character references
         return text if text.endswith("\n") else text + "\n"
     tree = root.getroottree()
     return etree.tostring(
@@ -102,7 +103,7 @@ def generated_xml(result: Result) -> str:
             _fill(root, data)
     else:
         root = etree.Element("message")
-        root.text = result.message or ""
+        root.text = escape.xml_text(result.message or "")
     return etree.tostring(
         root.getroottree(), pretty_print=True, xml_declaration=True, encoding="UTF-8"
     ).decode("utf-8")
@@ -116,6 +117,7 @@ def render_xml(result: Result, out: TextIO, *, color: bool = False) -> None:
         text = generated_xml(result)
     else:
         return
+    text = escape.xml_safe(text)
     if color:
         from ovirtshell.output.highlight import highlight_xml
 

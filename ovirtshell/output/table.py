@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from typing import Any, TextIO
 
+from ovirtshell.output import escape
 from ovirtshell.output.paths import HIDDEN, cell, is_empty, lookup, path_name, split_path
 from ovirtshell.output.text import object_lines
 
@@ -64,9 +65,9 @@ def rows_of(data: Any, fields: tuple[str, ...] | None) -> tuple[list[str], list[
     if isinstance(data, list):
         columns = list(fields) if fields else default_columns(data)
         rows = [[cell(lookup(item, split_path(c))) for c in columns] for item in data]
-        return [path_name(c) for c in columns], rows
+        return [escape.text(path_name(c)) for c in columns], rows
     pairs = object_lines(data, fields)
-    return ["field", "value"], [[name, cell(value)] for name, value in pairs]
+    return ["field", "value"], [[escape.text(name), cell(value)] for name, value in pairs]
 
 
 def _truncate(text: str, width: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
+from ovirtshell.output import escape
 from ovirtshell.output.paths import FIRST, flatten, lookup, path_name, split_path
 
 #: The original padded the short listing to the width of "description".
@@ -41,7 +42,7 @@ def summary_lines(obj: Any) -> Lines:
 
 def write_block(lines: Lines, width: int, out: TextIO, color: bool) -> None:
     for name, value in lines:
-        label = name.ljust(width)
+        label = escape.text(name).ljust(width)
         if color:
             label = f"{_CYAN}{label}{_RESET}"
         out.write(f"{label}: {value}\n")

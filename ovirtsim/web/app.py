@@ -26,6 +26,7 @@ from ..dispatch.dispatch import handle
 from ..dispatch.gate import is_admin
 from ..engine import Engine
 from .codec import esc, parse_query_bool
+from .imageio import ImageIO
 from .protocol import API, Reply, Request, clean_correlation
 
 log = logging.getLogger("ovirtsim")
@@ -52,6 +53,7 @@ class SimApp:
 
     def __init__(self, sim: Engine) -> None:
         self.sim = sim
+        self.imageio = ImageIO(sim)
 
     # ----- users and tokens --------------------------------------------------------------
     def check_password(self, username: str, password: str) -> dict | None:
@@ -138,6 +140,8 @@ class SimApp:
             return self.pki(request)
         if path == API or path.startswith(API + "/"):
             return await self.api(request, method, path)
+        if path.startswith("/images/"):
+            return await self.imageio(request, path)
         return Response(b"", 404)
 
     # ----- fault injection ---------------------------------------------------------------

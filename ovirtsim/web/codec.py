@@ -19,7 +19,8 @@ from ..core.model import ApiModel, singular
 FIRST = ("name", "description", "comment")
 SKIP = frozenset(("id", "href", "name", "description", "comment"))
 
-_ELEMENT = {"numa_node": "host_numa_node", "operating_system_info": "operating_system"}
+_ELEMENT = {"numa_node": "host_numa_node", "operating_system_info": "operating_system",
+            "gluster_brick": "brick"}
 _PLURAL = {"katello_erratum": "katello_errata", "operating_system_info": "operation_systems",
            "numa_node": "host_numa_nodes"}
 _KEEP_OPEN_STACK = ("open_stack_provider", "open_stack_volume_type")

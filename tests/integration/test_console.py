@@ -17,9 +17,10 @@ from pathlib import Path
 out = Path({out!r})
 out.mkdir(exist_ok=True)
 given = sys.argv[-1]
-shutil.copy(given, out / "copy.vv")
 (out / "mode").write_text(oct(stat.S_IMODE(os.stat(given).st_mode)))
+(out / "dirmode").write_text(oct(stat.S_IMODE(os.stat(os.path.dirname(given)).st_mode)))
 (out / "path").write_text(given)
+shutil.copy(given, out / "copy.vv")
 (out / "argv").write_text(" ".join(sys.argv[1:-1]))
 sys.exit({code})
 """

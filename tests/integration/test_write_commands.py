@@ -117,10 +117,15 @@ def test_delete_vm_and_add_remove_spellings(ovirt, api):
     assert api.vms_service().list(search="name=shell-tmp") == []
 
 
-def test_missing_inputs_are_the_engines_fault(ovirt):
+def test_missing_required_inputs_are_a_syntax_error_before_sending(ovirt, api):
     run = ovirt("-E", "create vm --name lonely")
-    assert run.status == ExitStatus.REMOTE_ERROR
-    assert "Incomplete parameters" in run.err and "required for add" in run.err
+    assert run.status == ExitStatus.SYNTAX_ERROR
+    assert run.err.startswith(
+        "error: create vm: missing required options, one of: --cluster-id|name, --template-id|name (from scratch); or "
+    )
+    assert api.vms_service().list(search="name=lonely") == []
+    run = ovirt("-E", "create vm --name lonely --cluster-name Default --template-name Blank --dry-run")
+    assert run.status == ExitStatus.OK, run.err
 
 
 @pytest.mark.parametrize(

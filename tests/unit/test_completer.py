@@ -175,6 +175,23 @@ def test_options_per_verb_and_type(context):
     assert "--os-boot-devices" in complete(context, "create vm --os-boot-devices hd --")
 
 
+def test_options_come_required_then_documented_then_the_rest(context):
+    offered = complete(context, "create vm --")
+    assert offered.index("--name") < offered.index("--memory") < offered.index("--next_run_configuration_exists")
+    assert offered.index("--cluster-name") < offered.index("--description")
+    assert complete(context, "create vm --n")[0] == "--name"
+    disk = complete(context, "create disk --")
+    assert disk.index("--provisioned_size") < disk.index("--storage_domains") < disk.index("--actual_size")
+
+
+def test_struct_list_fields_documented_first(context):
+    offered = complete(context, "create glustervolume --parent-cluster-name c1 --bricks ")
+    assert offered[:2] == ["brick_dir=", "server_id="] and "comment=" in offered
+    assert texts(context, "create glustervolume --parent-cluster-name c1 --bricks brick_dir=/b,se") == [
+        "brick_dir=/b,server_id="
+    ]
+
+
 def test_parent_options(context):
     offered = complete(context, "list nics --")
     assert {"--parent-vm-name", "--parent-vm-identifier", "--parent-template-name"} <= set(offered)
@@ -182,6 +199,15 @@ def test_parent_options(context):
     assert "--parent-template-name" not in after
     assert "--max" in after
     assert "--interface" in complete(context, "create nic --parent-vm-name web1 --")
+
+
+def test_only_parent_options_that_work_for_the_type(context):
+    offered = set(complete(context, "list vms --"))
+    assert "--parent-cluster-name" not in offered and "--parent-datacenter-name" not in offered
+    assert {"--parent-storagedomain-name", "--parent-affinitygroup-name"} <= offered
+    deeper = set(complete(context, "list vms --parent-affinitygroup-name g1 --"))
+    assert "--parent-cluster-name" in deeper and "--parent-storagedomain-name" not in deeper
+    assert "--parent-storagedomain-name" not in complete(context, "update vms --")  # cannot be updated there
 
 
 def test_action_names_and_options(context):
@@ -292,3 +318,12 @@ def test_top_level_types_come_before_sub_collection_only_ones(context):
     shown = complete(context, "list v")
     assert shown.index("vms") < shown.index("virtualfunctionallowedlabels")
     assert shown[:3] == ["vms", "vmpools", "vnicprofiles"]
+
+
+def test_a_secret_option_is_offered_in_its_file_form(context, tmp_path, monkeypatch):
+    offered = complete(context, "action host host0 install --root")
+    assert "--root_password-file" in offered and "--root_password" not in offered
+    assert "--ssh-user-password-file" in complete(context, "create host --ssh-user-p")
+    (tmp_path / "pw.txt").write_text("x\n")
+    monkeypatch.chdir(tmp_path)
+    assert "pw.txt" in complete(context, "action host host0 install --root_password-file p")

@@ -52,7 +52,7 @@ def test_every_type_verb_and_action_page_builds(registry, index):
                         pages += 1
                     continue
                 page = helptext.type_page(index, verb, name, spec, parents)
-                assert "ATTRIBUTE OPTIONS" in page and "EXAMPLES" in page
+                assert "OPTIONS" in page and "EXAMPLES" in page
                 for parent in parents:
                     assert f"--parent-{parent}-name|identifier" in page
                 pages += 1
@@ -70,13 +70,24 @@ def _supports(resource, verb: str) -> bool:
     }[verb]
 
 
-def test_create_vm_page_groups_options_and_lists_enums(registry, index):
+def test_create_vm_page_leads_with_required_options_and_lists_enums(registry, index):
     page = helptext.type_page(index, "create", "vm", registry.get("create").SPEC)
     lines = page.splitlines()
-    general = lines.index("  [general]")
-    assert lines[general + 1].split()[0] == "--name"
-    assert "  [cpu]" in lines
+    assert lines[lines.index("REQUIRED OPTIONS") + 2].split()[0] == "--name"
     assert any(line.split()[:1] == ["--cluster-id|name"] for line in lines)
     display = next(line for line in lines if line.split()[:1] == ["--display-type"])
     assert "spice" in display and "vnc" in display
-    assert any("--custom_properties-custom_property--LIST: {name=string" in line for line in lines)
+    assert any(line.split()[:2] == ["--custom_properties", "name=…,value=…,…"] for line in lines)
+    assert "[cpu]" not in page  # the grouped listing of every attribute is --all's
+    everything = helptext.type_page(index, "create", "vm", registry.get("create").SPEC, everything=True)
+    other = everything[everything.index("OTHER OPTIONS"):]
+    assert "  [general]" in other.splitlines() and "--next_run_configuration_exists" in other
+    assert "fields: active (boolean), bootable (boolean), interface" in other  # --disk_attachments
+
+
+def test_type_pages_wrap_to_the_width(registry, index):
+    for width in (60, 78, 120):
+        page = helptext.type_page(index, "create", "disk", registry.get("create").SPEC, width=width, everything=True)
+        body = page.splitlines()[: page.splitlines().index("EXAMPLES")]
+        for line in body:  # only a word that cannot be broken (a long field list) overflows
+            assert len(line) <= width or len(line.split()[-1]) > width // 2, line
