@@ -8,7 +8,7 @@ from __future__ import annotations
 
 PERMITS: dict[int, tuple[str, bool]] = {
     1: ("create_vm", False), 2: ("delete_vm", False), 3: ("edit_vm_properties", False),
-    5: ("change_vm_cd", False), 6: ("migrate_vm", False), 7: ("connect_to_vm", False),
+    4: ("vm_basic_operations", False), 5: ("change_vm_cd", False), 6: ("migrate_vm", False), 7: ("connect_to_vm", False),
     8: ("import_export_vm", True), 9: ("configure_vm_network", False),
     10: ("configure_vm_storage", False), 11: ("move_vm", False),
     12: ("manipulate_vm_snapshots", False), 13: ("reconnect_to_vm", False),
