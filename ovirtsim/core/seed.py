@@ -10,6 +10,7 @@ import time
 import uuid
 
 from .defaults import complete, vm_devices
+from .permits import ROLE_PERMITS, permit_doc
 from .store import Store
 
 NAMESPACE = uuid.UUID("1d8f4c1e-9a57-4bd0-8d3b-6b0f3c2a5e10")
@@ -93,6 +94,12 @@ CPU_TYPES = [
     "Intel Nehalem Family", "Secure Intel Skylake Server Family", "Intel Cascadelake Server Family",
     "AMD EPYC", "Secure AMD EPYC",
 ]
+
+
+def seed_permits(store: Store, role_name: str, role_id: str) -> None:
+    """Store a predefined role's permits below ``roles/{id}/permits``."""
+    for pid in sorted(ROLE_PERMITS.get(role_name, ())):
+        store.put(f"roles/{role_id}/permits", "permit", permit_doc(pid, role_id))
 
 
 class Seeder:
@@ -198,6 +205,7 @@ class Seeder:
             self.put("roles", "role", {
                 "id": rid, "name": rname, "description": desc, "administrative": administrative,
                 "mutable": False})
+            seed_permits(self.store, rname, rid)
         self.more_roles()
         self.put("permissions", "permission", {
             "id": sid("permission", "admin-system"), "role": ref(SUPERUSER), "user": ref(admin)})
@@ -222,6 +230,7 @@ class Seeder:
             self.put("roles", "role", {
                 "id": sid("role", rname), "name": rname, "description": desc,
                 "administrative": administrative, "mutable": False})
+            seed_permits(self.store, rname, sid("role", rname))
 
     def user(self, oid: str, principal: str) -> None:
         self.put("users", "user", {

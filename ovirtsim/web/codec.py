@@ -275,10 +275,21 @@ class Codec:
     def parse_xml_body(self, body: bytes) -> etree._Element:
         """Parse a request body; malformed XML is the engine's 400 syntax fault."""
         try:
-            parser = etree.XMLParser(resolve_entities=False, no_network=True)
-            return etree.fromstring(body, parser)
-        except etree.XMLSyntaxError:
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+            root = etree.fromstring(body, parser)
+        except (etree.XMLSyntaxError, ValueError):
             raise Fault(400, "Request syntactically incorrect.", None) from None
+        depth = {root: 0}
+        for node in root.iter():
+            if isinstance(node, etree._Entity):  # never expanded, so refused (not truncated)
+                raise Fault(400, "Request syntactically incorrect.",
+                            f"Unknown entity reference {node.text}")
+            d = depth.get(node.getparent(), -1) + 1 if node is not root else 0
+            depth[node] = d
+            if d > 64:
+                raise Fault(400, "Request syntactically incorrect.",
+                            "The request is nested deeper than 64 levels.")
+        return root
 
     def from_xml(self, elem: etree._Element, type_name: str) -> dict:
         """An XML element of a struct type -> plain data."""
