@@ -35,9 +35,9 @@ _ovirt_shell_completion() {
     case $command in
         'action')
             case $prev in
-                --timeout) :; return 0 ;;
+                --timeout|--query|--parallel) :; return 0 ;;
             esac
-            options="--wait --timeout --dry-run" ;;
+            options="--wait --timeout --dry-run --query --parallel --yes" ;;
         'ca')
             case $prev in
                 --url) :; return 0 ;;
@@ -62,9 +62,9 @@ _ovirt_shell_completion() {
             options="--wait --timeout --dry-run" ;;
         'delete'|'remove')
             case $prev in
-                --timeout) :; return 0 ;;
+                --timeout|--query|--parallel) :; return 0 ;;
             esac
-            options="--yes --wait --timeout --dry-run" ;;
+            options="--yes --wait --timeout --dry-run --query --parallel" ;;
         'help'|'?')
             options="--all" ;;
         'history')
@@ -74,16 +74,20 @@ _ovirt_shell_completion() {
             options="--last --first" ;;
         'list')
             case $prev in
-                --query|--max|--case_sensitive|--all_content|--follow|--kwargs|--fields) :; return 0 ;;
+                --query|--max|--case_sensitive|--all_content|--follow|--since|--interval|--kwargs|--fields) :; return 0 ;;
+                --severity) mapfile -t COMPREPLY < <(compgen -W "normal warning error alert" -- "$cur"); return 0 ;;
             esac
-            options="--query --max --case_sensitive --all_content --follow --kwargs --show-all --fields" ;;
+            options="--query --max --case_sensitive --all_content --follow --since --severity --interval --kwargs --show-all --fields" ;;
         'show')
             case $prev in
                 --fields) :; return 0 ;;
             esac
             options="--fields" ;;
         'update')
-            options="--dry-run" ;;
+            case $prev in
+                --query|--parallel) :; return 0 ;;
+            esac
+            options="--query --parallel --dry-run" ;;
     esac
     [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
     return 0

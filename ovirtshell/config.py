@@ -37,6 +37,7 @@ _FILE_KEYS = {
     "kerberos": "kerberos",
     "output": "output",
     "viewer": "viewer",
+    "token_cache": "token_cache",
 }
 _CLI_KEYS = {"autoconnect": "autoconnect", "autopage": "pager"}
 
@@ -72,6 +73,7 @@ class Settings:
     pager: bool = True
     autoconnect: bool = True
     viewer: str | None = None
+    token_cache: bool = True  # keep the login between runs (api/tokencache.py)
 
     def merged(self, values: Mapping[str, Any]) -> Settings:
         """A copy with the non-None values applied, each converted to the field's type."""

@@ -1,7 +1,8 @@
 """--dry-run: the request a writing command would send, printed instead of sent.
 
 Names and parents are still looked up (GET only), so the printed request is exactly the one
-the engine would receive; nothing that changes state is sent.
+the engine would receive; nothing that changes state is sent. Secrets (`password`,
+`root_password`, ...) are the exception: their values are printed masked.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from ovirtshell.metadata.options import is_secret
 from ovirtshell.result import Result
+
+MASK = "********"
 
 
 def dry_run(client: Any, method: str, path: str, params: dict[str, str], body: bytes | None = None) -> Result:
@@ -18,16 +22,21 @@ def dry_run(client: Any, method: str, path: str, params: dict[str, str], body: b
     if params:
         url += "?" + urlencode(params)
     lines = [f"{method} {url}"]
-    if body:
-        lines.append(_pretty(body))
-    return Result(message="\n".join(lines), xml=body or None)  # -o xml: the body alone
+    shown = _masked(body) if body else None
+    if shown:
+        lines.append(shown.decode("utf-8", "replace"))
+    return Result(message="\n".join(lines), xml=shown or None)  # -o xml: the body alone
 
 
-def _pretty(body: bytes) -> str:
+def _masked(body: bytes) -> bytes:
+    """The body pretty-printed, each secret element's text replaced by MASK."""
     from lxml import etree
 
     try:
         root = etree.fromstring(body)
     except etree.XMLSyntaxError:
-        return body.decode("utf-8", "replace")
-    return etree.tostring(root, pretty_print=True, encoding="unicode").rstrip("\n")
+        return b"(a body that is not XML, not shown)"
+    for element in root.iter():
+        if isinstance(element.tag, str) and is_secret(element.tag) and element.text:
+            element.text = MASK
+    return etree.tostring(root, pretty_print=True, encoding="utf-8", xml_declaration=False).rstrip(b"\n")

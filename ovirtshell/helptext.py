@@ -37,7 +37,10 @@ TYPE_OPTIONS = (
     "per input shape when there are several, e.g. a disk on a storage domain or from a LUN), then the "
     "inputs the engine documents for that operation, then the command's own options; --all adds every "
     "other input. A missing required option is a syntax error before anything is sent. --dry-run on "
-    "create, update, delete and action prints the method, URL and body instead of sending them."
+    "create, update, delete and action prints the method, URL and body instead of sending them "
+    "(secrets masked). An option whose attribute is a password (password, root_password, "
+    "--ssh-user-password, ...) never takes its value on the command line: --NAME-file FILE reads its "
+    "first line and --NAME - asks for it on a terminal without echo; such lines stay out of the history."
 )
 
 #: The type page shown as an example in the man page and docs/commands.md.
@@ -121,6 +124,8 @@ def _option_docs(spec: CommandSpec) -> list[str]:
 
 def _describe(option) -> str:
     """What an option takes, for the option tables."""
+    if getattr(option, "secret", False):
+        return f"FILE: a secret, read from its first line (--{option.name} - asks on a terminal)"
     if option.kind == "enum" and option.values:
         what = "one of " + ", ".join(option.values)
     elif option.kind == "struct":

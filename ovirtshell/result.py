@@ -17,6 +17,7 @@ class Result:
     xml: bytes | None = None  # the engine's own representation, for -o xml
     error: str | None = None  # one-line error for stderr when status is not OK
     fields: tuple[str, ...] | None = None  # columns chosen with --fields
+    columns: tuple[str, ...] | None = None  # the human formats' default columns (not json/xml)
     show_all: bool = False  # list --show-all: every field of each element
     format: str | None = None  # this command's -o/--output, over the session's setting
     details: dict[str, Any] | None = None  # the error's fields for JSON (http_status, reason, …)

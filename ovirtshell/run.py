@@ -212,11 +212,11 @@ def _connect_at_start(shell, interactive: bool) -> ExitStatus | None:
 
 
 def _password_prompt(env: Environment):
-    def ask() -> str:
+    def ask(prompt: str = "Password: ") -> str:
         import getpass
 
         try:
-            return getpass.getpass("Password: ")
+            return getpass.getpass(prompt)
         except EOFError:
             raise ShellError("no password given", ExitStatus.AUTHENTICATION_ERROR) from None
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Callable
+from typing import TextIO
 
 from ovirtshell.commands import Registry
 from ovirtshell.config import Settings
@@ -28,7 +29,7 @@ class Shell:
         settings: Settings,
         *,
         interactive: bool = False,
-        ask_password: Callable[[], str] | None = None,
+        ask_password: Callable[[str], str] | None = None,  # given the prompt
         confirm: Callable[[str], bool] | None = None,
     ):
         self.env = env
@@ -43,6 +44,8 @@ class Shell:
         self.history: list[str] = []  # lines of this session, filled by the REPL
         self.last_shell_output = ""  # what the last `!` printed, for `echo $out`
         self.listeners: list[Callable[[str], None]] = []  # told the type name after own create/delete
+        self.current_format: str | None = None  # the running command's -o, when it gave one
+        self.current_fields: tuple[str, ...] | None = None  # and its --fields
 
     # -- connection -------------------------------------------------------------------------
 
@@ -63,13 +66,22 @@ class Shell:
         )
         return self.connection
 
-    def disconnect(self) -> None:
+    def disconnect(self, *, keep_session: bool = False) -> None:
+        """Log out (the token is revoked and its saved copy removed); with `keep_session`, on
+        leaving, a saved login is kept for the next run instead."""
         connection, self.connection = self.connection, None
-        if connection is not None:
-            try:
-                connection.client.logout()
-            finally:
-                connection.client.close()
+        if connection is None:
+            return
+        try:
+            if keep_session and connection.session_file is not None and connection.client.token:
+                return
+            if connection.session_file is not None:
+                from ovirtshell.api.tokencache import forget
+
+                forget(connection.session_file)
+            connection.client.logout()
+        finally:
+            connection.client.close()
 
     def require_connection(self) -> Connection:
         if self.connection is None:
@@ -103,6 +115,7 @@ class Shell:
             if command is None:
                 return Result()
             command, fmt, fields = _render_options(command)
+            self.current_format, self.current_fields = fmt, fields
             if fields:
                 check_fields(self, command, fields)
             result = self.run(command)
@@ -123,6 +136,7 @@ class Shell:
         if where is not None and result.error:
             result.error = f"{where[0]}:{where[1]}: {result.error}"
             result.details = {**(result.details or {}), "file": where[0], "line": where[1]}
+        shown = result.data
         try:
             self.emit(result, command)
         except BrokenPipeError:  # `ovirt-shell -E … | head`: the reader has all it wants
@@ -136,6 +150,7 @@ class Shell:
         except OSError as exc:  # stdout on a full disk, a closed terminal: nothing more can be shown
             result = Result(ExitStatus.COMMAND_ERROR, error=f"cannot write the output: {exc.strerror or exc}")
             self._output_lost(result)
+        _release(shown)
         self.last_status = result.status
         return result
 
@@ -156,6 +171,8 @@ class Shell:
     def _unknown_command(self, verb: str) -> str:
         import difflib
 
+        if verb in RETIRED:
+            return RETIRED[verb]
         close = difflib.get_close_matches(verb, self.registry.words(), n=1)
         hint = f" (did you mean {close[0]}?)" if close else " (see help)"
         return f"unknown command {verb!r}{hint}"
@@ -180,6 +197,8 @@ class Shell:
             return
         pipe = command.pipe if command else None
         redirect = command.redirect if command else None
+        if fmt in ("text", "table") and result.data is not None:
+            result = _for_people(result, self.env, on_terminal=pipe is None and redirect is None)
         if pipe is None and redirect is None:
             if self.interactive and self.settings.pager and self.env.stdout_isatty:
                 buffer = io.StringIO()
@@ -188,14 +207,16 @@ class Shell:
             else:
                 render(result, fmt, self.env.stdout, color=self.color())
             self.env.stdout.flush()
+            streamed = getattr(result.data, "map", None) is not None
+            if streamed and fmt in ("text", "table") and result.data.count == 0 and self.env.stdout_isatty:
+                _say_empty(result, self.env)  # a stream is known to be empty once it is read
+            return
+        if redirect is not None:
+            self._write_file(redirect, lambda handle: render(result, fmt, handle, color=False))
             return
         buffer = io.StringIO()
         render(result, fmt, buffer, color=False)
-        text = buffer.getvalue()
-        if redirect is not None:
-            self._write_file(redirect, text)
-        else:
-            self._pipe(pipe, text)
+        self._pipe(pipe, buffer.getvalue())
 
     def _reader_gone(self) -> None:
         """Stop quietly: nothing more can be written, and Python's final flush must not fail."""
@@ -225,11 +246,12 @@ class Shell:
         height = self.env.terminal_size()[1]
         page(text, self.env.environ.get("PAGER"), self.env.stdout, height, self.env.stdout_isatty)
 
-    def _write_file(self, redirect: tuple[str, str], text: str) -> None:
+    def _write_file(self, redirect: tuple[str, str], write: Callable[[TextIO], None]) -> None:
+        """Render straight into the file: a streamed listing is never held as text."""
         mode, path = redirect
         try:
             with open(path, "a" if mode == ">>" else "w", encoding="utf-8") as handle:
-                handle.write(text)
+                write(handle)
         except OSError as exc:
             raise CommandError(f"cannot write {path}: {exc.strerror}") from None
 
@@ -253,12 +275,19 @@ class Shell:
         self.env.stderr.write(f"debug: {line}\n")
 
     def close(self) -> None:
-        """Log out; never raises at exit."""
+        """Leave: log out unless the login is kept for the next run; never raises at exit."""
         try:
-            self.disconnect()
+            self.disconnect(keep_session=True)
         except Exception as exc:  # noqa: BLE001 - leaving must not fail
             if self.settings.debug:
                 print(f"debug: logout failed: {exc}", file=sys.stderr)
+
+
+#: Commands of the original shell with no API v4 counterpart: where to look instead.
+RETIRED = {
+    "capabilities": "capabilities belonged to API v3; in v4 each cluster compatibility level lists "
+    "its CPU types and permits: list clusterlevels, then show clusterlevel 4.7",
+}
 
 
 def check_input(text: str) -> None:
@@ -345,6 +374,13 @@ def _unknown_field(field: str, what: str | None, known: list[str]) -> str:
     return f"unknown field {field!r} for {what}{hint}"
 
 
+def _release(data: object) -> None:
+    """Close a streamed listing the output did not read to its end (the engine's answer)."""
+    close = getattr(data, "close", None)
+    if close is not None:
+        close()
+
+
 def _render_options(command: Command) -> tuple[Command, str | None, tuple[str, ...] | None]:
     """`-o FORMAT`, `--output FORMAT` and `--fields F,G` on any command: how to show its result."""
     from dataclasses import replace
@@ -374,3 +410,23 @@ def _render_options(command: Command) -> tuple[Command, str | None, tuple[str, .
     if fmt is None and fields is None:
         return command, None, None
     return replace(command, args=tuple(args), options=tuple(options)), fmt, fields
+
+
+def _for_people(result: Result, env: Environment, *, on_terminal: bool) -> Result:
+    """Byte sizes with units; an empty listing on a terminal says so (on stderr)."""
+    from dataclasses import replace
+
+    from ovirtshell.readable import with_units
+
+    if result.data == [] and on_terminal and env.stdout_isatty:
+        _say_empty(result, env)
+    shape = getattr(result.data, "map", None)
+    if shape is not None:  # a stream: each object as it comes
+        shape(with_units)
+        return result
+    return replace(result, data=with_units(result.data))
+
+
+def _say_empty(result: Result, env: Environment) -> None:
+    env.stderr.write(f"no {result.kind or ''} objects found\n".replace("  ", " "))
+    env.stderr.flush()

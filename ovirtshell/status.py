@@ -16,6 +16,7 @@ class ExitStatus(IntEnum):
     REMOTE_ERROR = 10
     NOT_FOUND = 11
     TIMEOUT = 12
+    PARTIAL = 13
 
 
 DESCRIPTIONS: dict[ExitStatus, str] = {
@@ -29,6 +30,7 @@ DESCRIPTIONS: dict[ExitStatus, str] = {
     ExitStatus.REMOTE_ERROR: "the engine returned a fault; its reason and detail are printed",
     ExitStatus.NOT_FOUND: "the object, or its parent, does not exist",
     ExitStatus.TIMEOUT: "a --wait deadline passed before the operation finished",
+    ExitStatus.PARTIAL: "a bulk operation (--query on a plural type) failed for some of its objects",
 }
 
 

@@ -64,27 +64,37 @@ def status_of(data: dict[str, Any], attribute: str = "status") -> str | None:
 
 @dataclass
 class Waiter:
-    """Polls with a deadline; the clock, sleep and progress sink are injected for tests."""
+    """Polls with a deadline; the clock, sleep and progress sink are injected for tests.
+
+    `progress(what, state)` is told every state read (see wait_display); `last_state` is the
+    latest, for the message when the wait is interrupted.
+    """
 
     timeout: float = DEFAULT_TIMEOUT
     interval: float = 0.5
-    progress: Callable[[str], None] | None = None
+    progress: Callable[[str, str], None] | None = None
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
+    last_state: str | None = None
     _deadline: float = field(init=False, default=0.0)
 
     def __post_init__(self) -> None:
         self._deadline = self.clock() + self.timeout
 
-    def _tick(self, what: str, state: str) -> None:
+    def _seen(self, what: str, state: str) -> None:
+        self.last_state = state
         if self.progress:
-            self.progress(f"waiting for {what}: {state}")
+            self.progress(what, state)
+
+    def _tick(self, what: str, state: str) -> None:
+        self._seen(what, state)
         if self.clock() >= self._deadline:
             raise Timeout(f"timed out after {self.timeout:g} s waiting for {what} (still {state})")
         self.sleep(self.interval)
 
-    def job(self, read: Callable[[], dict[str, Any]], what: str) -> None:
-        """Until the job ends; a failed job is a REMOTE_ERROR."""
+    def job(self, read: Callable[[], dict[str, Any]], what: str, peek: Callable[[], str | None] | None = None) -> None:
+        """Until the job ends; a failed job is a REMOTE_ERROR. `peek` reads the object's own
+        state meanwhile, shown instead of the job's."""
         while True:
             job = read()
             state = status_of(job) or "unknown"
@@ -92,7 +102,7 @@ class Waiter:
                 raise ShellError(f"{what}: the engine's job {state}: {job.get('description', '')}".rstrip(": "), ExitStatus.REMOTE_ERROR)
             if state not in TRANSITIONAL:
                 return
-            self._tick(what, f"job {state}")
+            self._tick(what, (peek() if peek else None) or f"job {state}")
 
     def settled(self, read: Callable[[], dict[str, Any]], what: str, target: str | None = None,
                 attribute: str = "status") -> dict[str, Any]:
@@ -101,12 +111,21 @@ class Waiter:
             data = read()
             state = status_of(data, attribute)
             if state is None or (state not in TRANSITIONAL and (target is None or state == target)):
+                if state is not None:
+                    self._seen(what, state)
                 return data
             self._tick(what, state)
 
     def gone(self, exists: Callable[[], bool], what: str) -> None:
         while exists():
             self._tick(what, "present")
+        self._seen(what, "gone")
+
+
+def waiter_timeout(options: dict[str, Any]) -> float:
+    """--timeout in seconds, else the default."""
+    timeout = options.get("timeout")
+    return DEFAULT_TIMEOUT if timeout is None else float(timeout)
 
 
 def make_waiter(shell, options: dict[str, Any]) -> Waiter | None:
@@ -120,10 +139,10 @@ def make_waiter(shell, options: dict[str, Any]) -> Waiter | None:
         raise UsageError(f"--timeout must be a number of seconds from 1 to {MAX_WAIT}, not {timeout}")
     seconds = DEFAULT_TIMEOUT if timeout is None else float(timeout)
     progress = None
-    if shell.env.stdout_isatty and shell.settings.output == "text":
-        def progress(line: str) -> None:
-            shell.env.stderr.write(f"\r\x1b[K{line}")
-            shell.env.stderr.flush()
+    if shell.env.stdout_isatty and (getattr(shell, "current_format", None) or shell.settings.output) in ("text", "table"):
+        from ovirtshell.wait_display import StateTrail
+
+        progress = StateTrail(shell.env.stderr)
     return Waiter(timeout=seconds, progress=progress)
 
 
@@ -140,7 +159,8 @@ def follow_up(shell, target, path: str, reply: dict[str, Any], what: str, waiter
     except DeadlineError:
         if waiter.clock() < waiter._deadline:
             raise
-        raise Timeout(f"timed out after {waiter.timeout:g} s waiting for {what}") from None
+        still = f" (still {waiter.last_state})" if waiter.last_state else ""
+        raise Timeout(f"timed out after {waiter.timeout:g} s waiting for {what}{still}") from None
 
 
 def _follow(shell, target, path: str, reply: dict[str, Any], what: str, waiter: Waiter, *, removed: bool) -> dict[str, Any] | None:
@@ -149,10 +169,20 @@ def _follow(shell, target, path: str, reply: dict[str, Any], what: str, waiter: 
 
     connection = target.connection
     model = connection.index.model
+    done = False
     try:
         job = reply.get("job") if isinstance(reply, dict) else None
+        item_type = target.resource.item_type
+
+        def peek() -> str | None:  # only for the display: scripts do not pay the extra reads
+            try:
+                return status_of(decode(model, item_type, connection.client.get(path)), status_attribute(model, item_type))
+            except NotFoundError:
+                return "gone"
+
         if isinstance(job, dict) and job.get("id"):
-            waiter.job(lambda: decode(model, "job", connection.client.get(f"/jobs/{job['id']}")), what)
+            waiter.job(lambda: decode(model, "job", connection.client.get(f"/jobs/{job['id']}")), what,
+                       peek if waiter.progress else None)
         if removed:
             def exists() -> bool:
                 try:
@@ -162,11 +192,19 @@ def _follow(shell, target, path: str, reply: dict[str, Any], what: str, waiter: 
                 return True
 
             waiter.gone(exists, what)
+            done = True
             return None
-        item_type = target.resource.item_type
-        return waiter.settled(lambda: decode(model, item_type, connection.client.get(path)), what,
+        data = waiter.settled(lambda: decode(model, item_type, connection.client.get(path)), what,
                               attribute=status_attribute(model, item_type))
+        done = True
+        return data
+    except KeyboardInterrupt:
+        where = f"it was {waiter.last_state}" if waiter.last_state else "its state was not read yet"
+        raise ShellError(
+            f"interrupted while waiting: the operation goes on in the engine; {what}: {where}",
+            ExitStatus.INTERRUPTED,
+        ) from None
     finally:
-        if waiter.progress:
-            shell.env.stderr.write("\r\x1b[K")
-            shell.env.stderr.flush()
+        finish = getattr(waiter.progress, "finish", None)
+        if finish is not None:
+            finish(done)

@@ -39,7 +39,7 @@ class Engine:
         self.seed_name = seed
         self.admin_password = admin_password
         self.token_ttl = token_ttl
-        self.scheduler = Scheduler(time_scale, self.lock)
+        self.scheduler = Scheduler(time_scale, self.lock, self.store.batch)
         self.renderer = Renderer(self.model)
         self.list_cache: dict[tuple[str, str, str], tuple[int, Reply]] = {}
         self.fault_rules: list[dict] = []

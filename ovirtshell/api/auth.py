@@ -29,11 +29,22 @@ class Authentication:
     _transport: Transport
     _token: str | None
     _basic: bool  # the engine has no SSO endpoint: HTTP Basic on every request
+    token_expires: float | None  # when the SSO token expires (seconds since the epoch), if said
+    on_login: Callable[[], None] | None  # told after every new SSO token (to save it)
     _api_headers: Callable[[Mapping[str, str] | None, str | None], dict[str, str]]
 
     @property
     def logged_in(self) -> bool:
         return self._basic or self._token is not None
+
+    @property
+    def token(self) -> str | None:
+        """The SSO token of this session, if any (for the session cache; never printed)."""
+        return self._token
+
+    def adopt(self, token: str, expires: float | None) -> None:
+        """Use a token saved by an earlier run; a 401 on it logs in again as usual."""
+        self._token, self.token_expires, self._basic = token, expires, False
 
     def login(self) -> None:
         """Get an SSO token; an engine without the SSO endpoint (404) gets HTTP Basic instead."""
@@ -52,6 +63,8 @@ class Authentication:
             self._check_basic()
             return
         self._token = self._token_from(response, url)
+        if self.on_login is not None:
+            self.on_login()
 
     def _check_basic(self) -> None:
         """Basic has no login step: one cheap request tells whether the credentials work."""
@@ -73,6 +86,7 @@ class Authentication:
                 )
             raise AuthenticationError(f"authentication failed (HTTP {response.status_code})")
         if response.status_code == 200 and data.get("access_token"):
+            self.token_expires = _expiry(data.get("exp"))
             return str(data["access_token"])
         message = data.get("error_description") or data.get("error") or data.get("error_code")
         if response.status_code == 200 or not message:
@@ -124,6 +138,15 @@ class Authentication:
             )
         except Exception:  # best effort at exit: never raise here
             pass
+
+
+def _expiry(exp: object) -> float | None:
+    """The SSO reply's `exp` (milliseconds since the epoch, as a string) in seconds."""
+    try:
+        value = float(exp)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return value / 1000 if value > 1e11 else value
 
 
 def _sso_message(message: str) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,6 +42,8 @@ class Client(Authentication):
         self.urls = EngineUrls.parse(settings.url)
         self._token: str | None = None
         self._basic = False  # the engine has no SSO endpoint: HTTP Basic on every request
+        self.token_expires: float | None = None
+        self.on_login: Callable[[], None] | None = None
         self._lock = threading.Lock()
         self._transport = Transport(settings, self.urls, debug=debug, token=lambda: self._token)
 
@@ -174,6 +177,34 @@ class Client(Authentication):
         """GET an API path; the XML body."""
         return self.request("GET", path, params=params).content
 
+    def stream(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[bytes]:
+        """GET an API path and give its XML body as it arrives, for documents of any size.
+
+        The transport's deadline and size cap apply as to any request. The status is checked
+        before this returns; anything but a success (a 401 to log in again, a fault, a 404) is
+        closed and asked again the ordinary way, which reports it. Failures while reading are
+        `CommunicationError`s from the iterator, which releases the response when it ends or
+        is closed.
+        """
+        if not self.logged_in:
+            with self._lock:
+                if not self.logged_in:
+                    self.login()
+        url = self.url(path)
+        exchange = ExitStack()
+        response, chunks = exchange.enter_context(
+            self._transport.stream("GET", url, params=_query(params), headers=self._api_headers(None, None))
+        )
+        status = response.status_code
+        ctype = response.headers.get("Content-Type", "").lower()
+        if status >= 300 or (ctype and "xml" not in ctype):
+            exchange.close()
+            if status < 300:
+                raise CommunicationError(f"malformed response from {url}: expected XML, got {ctype} (HTTP {status})")
+            return iter((self.get(path, params),))
+        self._transport.log_streamed(response)
+        return _released(exchange, chunks)
+
     def post(
         self,
         path: str,
@@ -205,6 +236,12 @@ class Client(Authentication):
         """DELETE (remove); the `<action>` reply, or nothing with async."""
         return self.request("DELETE", path, params=params, correlation_id=correlation_id).content
 
+    def probe(self) -> None:
+        """One request without credentials: the engine answers and its certificate is trusted.
+
+        Made before a password is asked for, so a TLS problem is reported first."""
+        self._transport.send("HEAD", self.urls.api, headers={"Version": "4"})
+
     def api_root(self) -> bytes:
         """The API root document (product_info, summary, special objects)."""
         return self.get("")
@@ -231,6 +268,11 @@ class Client(Authentication):
         if response.content.lstrip()[:1] != b"{":
             raise CommunicationError(f"malformed response from {self.urls.api}/model.json: not JSON")
         return response.content
+
+
+def _released(exchange: ExitStack, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    with exchange:
+        yield from chunks
 
 
 def _query(params: Mapping[str, Any] | None) -> list[tuple[str, str]] | None:

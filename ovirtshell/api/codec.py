@@ -50,7 +50,7 @@ class CodecError(CommunicationError, ValueError):
 class _Tables:
     """Decode and encode tables for one model, built lazily per struct type."""
 
-    __slots__ = ("model", "decoders", "encoders")
+    __slots__ = ("model", "decoders", "encoders", "member_tags")
 
     def __init__(self, model: Model):
         self.model = model
@@ -58,6 +58,8 @@ class _Tables:
         self.decoders: dict[str, dict[str, tuple[str, int, str | None]]] = {}
         # type name -> {key: (kind, element type, wrapper tag, item tag)}
         self.encoders: dict[str, dict[str, tuple[int, str | None, str, str]]] = {}
+        # (type name, key) -> the element tags that decode to that key
+        self.member_tags: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def _kind(self, type_name: str, is_list: bool) -> int:
         t = self.model.types.get(type_name)
@@ -84,6 +86,15 @@ class _Tables:
                     table[exception[0]] = entry
             self.decoders[type_name] = table
         return table
+
+    def tags(self, type_name: str, key: str) -> tuple[str, ...]:
+        """The tags whose element decodes to `key` (the key itself for what the model lacks)."""
+        tags = self.member_tags.get((type_name, key))
+        if tags is None:
+            table = self.decoder(type_name) or {}
+            tags = tuple(tag for tag, entry in table.items() if entry[0] == key) or (key,)
+            self.member_tags[(type_name, key)] = tags
+        return tags
 
     def encoder(self, type_name: str) -> dict[str, tuple[int, str | None, str, str]] | None:
         table = self.encoders.get(type_name)
@@ -286,6 +297,43 @@ def decode(model: Model, type_name: str, xml: XmlInput) -> dict[str, Any]:
     """One object (the document's root element) as plain data, typed by `type_name`."""
     tables = _tables(model)
     return _decode_struct(tables, type_name, _root(xml))
+
+
+@_guarded
+def decode_element(
+    model: Model, type_name: str, el: Element, keys: frozenset[str] | None = None
+) -> dict[str, Any]:
+    """One parsed element as plain data; with `keys`, only those top-level members (and the
+    attributes) are decoded, so the element's other children are never visited."""
+    tables = _tables(model)
+    table = tables.decoder(type_name)
+    if keys is None or table is None:
+        return _decode_struct(tables, type_name, el)
+    out: dict[str, Any] = dict(el.items())
+    for key in keys:
+        for tag in tables.tags(type_name, key):
+            for c in el.iterchildren(tag):  # the last one wins, as in a whole decode
+                entry = table.get(tag)
+                if entry is not None:
+                    out[key] = _member(tables, entry, c)
+                elif tag not in _SKIPPED:
+                    out[key] = _generic(c)
+    return out
+
+
+def _member(tables: _Tables, entry: tuple[str, int, str | None], c: Element) -> Any:
+    """One child's value by its member kind (the loop in `_decode_struct`, for one child)."""
+    _, kind, sub = entry
+    if kind == _STRUCT:
+        return _decode_struct(tables, sub, c)  # type: ignore[arg-type]
+    if kind == _LIST_STRUCT:
+        return [_decode_struct(tables, sub, i) for i in c if isinstance(i.tag, str)]  # type: ignore[arg-type]
+    if kind == _LIST_SCALAR:
+        conv = _scalar_decoder(sub)
+        return [conv(i.text) for i in c if isinstance(i.tag, str)]
+    if kind == _GENERIC:
+        return _generic(c)
+    return _scalar_decoder(sub)(c.text)
 
 
 @_guarded

@@ -63,7 +63,13 @@ class DebugLog:
             self._body(">", request.content, secret)
 
     def response(
-        self, response: httpx.Response, elapsed: float, log_body: bool, secret: str | None
+        self,
+        response: httpx.Response,
+        elapsed: float,
+        log_body: bool,
+        secret: str | None,
+        *,
+        streamed: bool = False,
     ) -> None:
         self.emit(
             f"< {response.http_version} {response.status_code} {response.reason_phrase}"
@@ -72,6 +78,9 @@ class DebugLog:
         )
         for name, value in response.headers.items():
             self.emit(f"< {_title(name)}: {mask_header(name, value)}", secret)
+        if streamed:
+            self.emit("< (body read as a stream, not shown)", secret)
+            return
         if not response.content:
             return
         if log_body:

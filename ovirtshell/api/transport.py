@@ -143,6 +143,11 @@ class Transport:
             finally:
                 response.close()
 
+    def log_streamed(self, response: httpx.Response) -> None:
+        """Show a streamed answer's status and headers in the debug output (not its body)."""
+        if self._log is not None:
+            self._log.response(response, time.monotonic() - self._started, False, None, streamed=True)
+
     def _chunks(self, response: httpx.Response, secret: str | None) -> Iterator[bytes]:
         encoding = response.headers.get("Content-Encoding", "")
         try:

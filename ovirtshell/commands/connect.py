@@ -88,7 +88,14 @@ def run(shell, command: Command) -> Result:
             raise UsageError(f"--{name} needs a value")
         values[setting] = True if value is None else value
     settings = settings.merged(values)
+    current = shell.connection
+    if current is not None and _same_engine(settings.url, current.url) and settings.username == shell.settings.username:
+        return Result(message=f"already connected to {current.product} {current.version} at {current.url}")
     if settings.insecure:
         shell.env.stderr.write("warning: TLS certificate verification is off (--insecure)\n")
     connection = shell.connect(settings)
     return Result(message=f"connected to {connection.product} {connection.version} at {connection.url}")
+
+
+def _same_engine(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and a.rstrip("/").lower() == b.rstrip("/").lower()

@@ -19,6 +19,7 @@ import tempfile
 import time
 
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
+from ovirtshell.completer.engine import STATES
 from ovirtshell.language import Command
 from ovirtshell.locate import find
 from ovirtshell.result import Result
@@ -27,7 +28,7 @@ from ovirtshell.status import CommandError, UsageError
 DEFAULT_VIEWER = "remote-viewer"
 PROTOCOLS = ("spice", "vnc")
 #: VM states in which the engine hands out a console (the original shell's list, plus paused).
-RUNNING = frozenset({"up", "powering_up", "reboot_in_progress", "paused", "migrating", "powering_down"})
+RUNNING = STATES["running"]
 #: How long the viewer has to read its file before the shell removes it anyway (seconds).
 HANDOVER_TIMEOUT = 20.0
 _PREFIX = "ovirt-console-"
@@ -204,13 +205,13 @@ def run(shell, command: Command) -> Result:
     if len(command.args) != 1:
         raise UsageError("console takes one VM: console <vm> (see help console)")
     connection = shell.require_connection()
-    argv = _viewer_argv(shell, options.get("viewer"))
     vm = connection.index.resource("vm")
     found = find(shell, vm, f"/{vm.segment}", command.args[0])
     name = str(found.data.get("name") or command.args[0])
     status = found.data.get("status")
     if status is not None and status not in RUNNING:
         raise CommandError(f"vm {name} is {status}: a console needs a running VM (action vm {name} start)")
+    argv = _viewer_argv(shell, options.get("viewer"))  # only once the VM can have a console
     console_id, protocol = _console(shell, found.path, name, options.get("protocol"))
     path = _private_file(_connection_file(shell, found.path, console_id, name))
     quiet = None if shell.settings.debug else subprocess.DEVNULL

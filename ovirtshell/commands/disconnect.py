@@ -11,7 +11,11 @@ SPEC = CommandSpec(
     name="disconnect",
     summary="log out of the engine",
     usage="disconnect",
-    description="Logs out (the SSO token is revoked) and leaves the shell disconnected.",
+    description=(
+        "Logs out (the SSO token is revoked, and the login kept between runs is deleted) and "
+        "leaves the shell disconnected. Leaving the shell without disconnect keeps the login "
+        "for the next run, unless the token_cache setting is false."
+    ),
     offline=True,
     local=True,
 )

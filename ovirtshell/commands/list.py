@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import fnmatch
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from ovirtshell import follow
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.language import Command
 from ovirtshell.locate import attached_items, query_params, target
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
+
+if TYPE_CHECKING:
+    from ovirtshell.api.stream import ObjectStream
+    from ovirtshell.connection import Connection
 
 SPEC = CommandSpec(
     name="list",
@@ -29,7 +35,12 @@ SPEC = CommandSpec(
         OptionDoc("max", "at most N objects", "N"),
         OptionDoc("case_sensitive", "whether the search is case-sensitive (default false)", "BOOL"),
         OptionDoc("all_content", "include all content (e.g. VM console and OVF data)", "BOOL"),
-        OptionDoc("follow", "links to include inline, comma-separated (e.g. nics,disk_attachments)", "LINKS"),
+        OptionDoc("follow", "links to include inline, comma-separated (e.g. nics,disk_attachments); "
+                  "on events without LINKS: print new events as they arrive, until Ctrl-C", "LINKS"),
+        OptionDoc("since", "with list events --follow: start after event ID, at a TIME, or an age (10m, 2h)", "ID|TIME"),
+        OptionDoc("severity", "with list events --follow: this severity and worse (normal, warning, error, alert)", "SEVERITY",
+                  values=follow.SEVERITIES),
+        OptionDoc("interval", "with list events --follow: seconds between polls (default 2)", "SECONDS"),
         OptionDoc("kwargs", 'client-side filter: "field=glob;other-field=glob"', "FILTERS"),
         OptionDoc("show-all", "show every field of each object"),
         OptionDoc("fields", "the fields to show, comma-separated (e.g. name,status,memory)", "F,G"),
@@ -40,38 +51,80 @@ SPEC = CommandSpec(
         "list nics --parent-vm-name web1",
         'list disks --kwargs "format=cow;provisioned_size=1073741824"',
         "list hosts --fields name,status,address -o csv",
+        "list events --follow --severity warning",
+        'list events --follow --since 10m --query "vm.name=web1"',
     ),
     typed=True,
 )
 
 
+#: Default columns of the human formats where the generic rule picks poorly.
+COLUMNS = {"event": follow.COLUMNS}
+
+
 def run(shell, command: Command) -> Result:
-    t = target(shell, command, "list")
+    if follow.requested(command):
+        return follow.run(shell, command, lambda rest: target(shell, rest, "list"))
+    try:
+        t = target(shell, command, "list")
+    except UsageError as exc:
+        raise UsageError(f"{exc}{search_hint(shell, command)}") from None
     if not t.resource.can_list:
         raise UsageError(f"{t.resource.name} objects cannot be listed")
-    client = t.connection.client
     params = dict(t.request.query)
     options = t.request.shell
     if options.get("query") is not None:
         if not t.resource.searchable:
             raise UsageError(f"--query is not available for {t.resource.plural}: the engine cannot search them")
         params["search"] = options["query"]
-    from ovirtshell.api.codec import decode_list
-
+    pairs = parse_kwargs(options["kwargs"]) if options.get("kwargs") else None
     if t.via is not None:  # list disks --parent-vm-name X: through the VM's disk attachments
-        xml, items = None, attached_items(t, query_params(params))
+        items = attached_items(t, query_params(params))
+        if pairs:
+            items = filter_items(items, pairs)
     else:
-        xml = client.get(t.collection, query_params(params))
-        items = decode_list(t.connection.index.model, t.resource.item_type, xml)
-    if options.get("kwargs"):
-        items = filter_items(items, parse_kwargs(options["kwargs"]))
-        xml = None  # the engine's document no longer matches what is shown
+        items = read_collection(t.connection, t.collection, t.resource.item_type, query_params(params))
+        if pairs:
+            items.where(matcher(pairs), {split_key(key)[0] for key, _ in pairs})
     return Result(
         data=items,
         kind=t.resource.name,
-        xml=xml,
         show_all=bool(options.get("show-all")),
+        columns=None if options.get("show-all") else COLUMNS.get(t.resource.name),
     )
+
+
+def read_collection(connection: Connection, path: str, item_type: str, params: dict[str, str]) -> ObjectStream:
+    """The collection at `path` as an `ObjectStream`: objects decoded as they arrive.
+
+    The engine's status is checked here; the body is read while the result is rendered.
+    """
+    from ovirtshell.api.stream import ObjectStream
+
+    chunks = connection.client.stream(path, params)
+    return ObjectStream(connection.index.model, item_type, chunks)
+
+
+#: Search fields that differ from the parent's type name.
+_SEARCH_FIELD = {"storagedomain": "storage", "vmpool": "pool"}
+
+
+def search_hint(shell, command: Command) -> str:
+    """For a parent that does not place the type (list vms --parent-cluster-name Default):
+    the engine search that lists them, when the type is searchable."""
+    from ovirtshell.locate import _PARENT
+
+    index = shell.require_connection().index
+    name = index.resolve(command.args[0]) if command.args else None
+    if name is None or not any(r.parent is None and r.searchable for r in index.resources(name)):
+        return ""
+    for option, value in command.options:
+        match = _PARENT.match(option)
+        if match and value and option.endswith("-name"):
+            parent = match.group(1) or match.group(2)
+            field = _SEARCH_FIELD.get(parent, parent)
+            return f"; to list the {index.plural(name)} of a {parent}, search: --query {field}={value}"
+    return ""
 
 
 def parse_kwargs(text: str) -> list[tuple[str, str]]:
@@ -98,14 +151,25 @@ def _values(data: Any, path: list[str]) -> list[str]:
     return _values(data.get(path[0]), path[1:])
 
 
-def filter_items(items: list[dict], pairs: list[tuple[str, str]]) -> list[dict]:
-    """Keep items where every field (nested with '-' or '.') matches its glob, case-insensitively."""
+def split_key(key: str) -> list[str]:
+    """A --kwargs field as a path: nested names joined with '-' or '.'."""
+    return key.replace(".", "-").split("-")
+
+
+def matcher(pairs: list[tuple[str, str]]) -> Callable[[dict], bool]:
+    """Whether an item's every field (nested with '-' or '.') matches its glob, case-insensitively."""
+    checks = [(split_key(key), pattern.lower()) for key, pattern in pairs]
 
     def keep(item: dict) -> bool:
-        for key, pattern in pairs:
-            path = key.replace(".", "-").split("-")
-            if not any(fnmatch.fnmatchcase(v.lower(), pattern.lower()) for v in _values(item, path)):
+        for path, pattern in checks:
+            if not any(fnmatch.fnmatchcase(v.lower(), pattern) for v in _values(item, path)):
                 return False
         return True
 
+    return keep
+
+
+def filter_items(items: list[dict], pairs: list[tuple[str, str]]) -> list[dict]:
+    """The items `matcher(pairs)` keeps."""
+    keep = matcher(pairs)
     return [item for item in items if keep(item)]

@@ -44,4 +44,8 @@ def run(shell, command: Command) -> Result:
 
         xml = t.connection.client.get(found.path, query_params(params))
         found.data, found.xml = decode(t.connection.index.model, t.resource.item_type, xml), xml
+    if (shell.current_format or shell.settings.output) in ("text", "table"):
+        from ovirtshell.readable import name_references
+
+        found.data = name_references(shell, found.data)  # cluster-name beside cluster-id
     return Result(data=found.data, kind=t.resource.name, xml=found.xml)

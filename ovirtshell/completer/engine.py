@@ -36,7 +36,8 @@ SETTING_VALUE = "setting_value"
 NONE = "none"
 
 #: Positional words of the built-in commands, by role (keyed by the command's canonical name).
-#: "object:vm" is an object of a fixed type; "help-type" a type for the verb named before it.
+#: "object:vm" is an object of a fixed type ("object:vm:running": only those in a running state);
+#: "help-type" a type for the verb named before it.
 GRAMMAR: dict[str, tuple[str, ...]] = {
     "list": (TYPE,),
     "create": (TYPE,),
@@ -44,11 +45,13 @@ GRAMMAR: dict[str, tuple[str, ...]] = {
     "update": (TYPE, OBJECT),
     "delete": (TYPE, OBJECT),
     "action": (TYPE, OBJECT, ACTION),
-    "console": ("object:vm",),
+    "console": ("object:vm:running",),
     "help": (COMMAND, "help-type", "help-action"),
     "set": (SETTING, SETTING_VALUE),
     "file": (FILE,),
 }
+#: Object state filters of the grammar: the VM states in which the engine hands out a console.
+STATES = {"running": frozenset({"up", "powering_up", "reboot_in_progress", "paused", "migrating", "powering_down"})}
 #: Option values that name files, by the option's metavar.
 FILE_METAVARS = frozenset({"FILE", "SCRIPT", "PATH"})
 
@@ -75,6 +78,7 @@ class Slot:
     option: str = ""  # for VALUE: the option whose value is at the cursor
     type_word: str = ""  # for OBJECT: the type as typed (or fixed by the grammar)
     quote: str = ""  # the partial word's opening quote, if any
+    only: str = ""  # for OBJECT: a state filter ("running"), see STATES
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ class Candidate:
     meta: str = ""  # shown beside it
 
 
-#: names(type_name, parents) -> the cached names (never blocks); parents are
+#: names(type_name, parents[, only=statuses]) -> the cached names (never blocks); parents are
 #: (parent type, "name" | "id", value) triples taken from the line's parent options.
 NamesLookup = Callable[[str, tuple[tuple[str, str, str], ...]], Sequence[str]]
 
@@ -200,7 +204,8 @@ def analyse(text: str, specs: Mapping[str, CommandSpec] | None = None) -> Slot:
         return Slot(OPTION, prefix, replace, **common)
     role = roles[position]
     if role.startswith("object:"):
-        return Slot(OBJECT, prefix, replace, type_word=role.split(":", 1)[1], **common)
+        _, type_word, *only = role.split(":")
+        return Slot(OBJECT, prefix, replace, type_word=type_word, only=only[0] if only else "", **common)
     if role == OBJECT:
         return Slot(OBJECT, prefix, replace, type_word=args[0], **common)
     return Slot(role, prefix, replace, **common)
@@ -371,6 +376,11 @@ def _type_name(context: Context, word: str) -> str | None:
 
 
 def _objects(slot: Slot, context: Context) -> Iterable[Candidate]:
+    if slot.only and context.names is not None and context.index is not None:
+        name = context.index.resolve(slot.type_word)
+        if name is None:
+            return []
+        return _words(context.names(name, (), only=STATES[slot.only]), slot, f"{slot.only} {name}")
     return _names_of(context, slot.type_word, parents_given(slot.options), slot)
 
 
@@ -406,15 +416,41 @@ def _option_specs(slot: Slot, context: Context) -> list[Any] | None:
         return None
 
 
+#: The capability a place needs for a verb to work there (the verbs taking a type).
+_CAPABILITY = {"list": "can_list", "show": "can_get", "create": "can_add", "update": "can_update",
+               "delete": "can_remove"}
+
+
 def _parent_options(context: Context, slot: Slot) -> list[str]:
-    """--parent-X-name/-identifier for every place the line's type lives below a parent."""
+    """--parent-X-name/-identifier that lead somewhere the line's verb works on its type.
+
+    The direct parent of each such place first; the outer parents of a deeper place once its
+    direct parent is given (vms of an affinity group need the group, then its cluster), so
+    `list vms` never offers `--parent-cluster-name` alone, which cannot work.
+    """
+    index = context.index
+    if index is None:
+        return []
+    verb = _index_verb(context, slot.verb)
+    given = {p for p, _, _ in parents_given(slot.options)}
     out: list[str] = []
-    for resource in context.index.resources(slot.args[0]) if context.index else ():
-        for parent in resource.parents:
+    for resource in index.resources(slot.args[0]):
+        if not resource.parents or not _works(resource, verb) or not given <= set(resource.parents):
+            continue
+        direct = resource.parents[-1]
+        wanted = [direct] if direct not in given else [p for p in resource.parents if p not in given]
+        for parent in wanted:
             for option in (f"parent-{parent}-name", f"parent-{parent}-identifier"):
                 if option not in out:
                     out.append(option)
     return out
+
+
+def _works(resource: Any, verb: str) -> bool:
+    if verb == "action":
+        return bool(resource.actions)
+    capability = _CAPABILITY.get(verb)
+    return capability is None or bool(getattr(resource, capability, False))
 
 
 def _options(slot: Slot, context: Context) -> Iterable[Candidate]:
@@ -432,8 +468,11 @@ def _options(slot: Slot, context: Context) -> Iterable[Candidate]:
     specs = _option_specs(slot, context)
     for option in sorted(specs or (), key=lambda o: o.rank):  # required, documented, the rest
         meta = "|".join(option.values[:4]) + ("|…" if len(option.values) > 4 else "") if option.values else option.kind
+        if getattr(option, "secret", False):  # never a literal value: the file form
+            add(f"{option.name}-file", "FILE (secret; or --" + option.name + " - to be asked)")
+            continue
         add(option.name, f"{meta} (repeatable)" if option.is_list else meta, option.is_list)
-    if spec is not None and spec.typed and slot.args and not parents_given(slot.options):
+    if spec is not None and spec.typed and slot.args:
         for name in _parent_options(context, slot):
             add(name, "parent")
     if spec is not None:
@@ -453,6 +492,8 @@ def _values(slot: Slot, context: Context) -> Iterable[Candidate]:
         others = tuple(p for p in parents_given(slot.options) if p[0] != parent.group(1))
         return _names_of(context, parent.group(1), others, slot)
     for meta in _option_specs(slot, context) or ():
+        if getattr(meta, "secret", False) and option == f"{meta.name}-file":
+            return _files(slot, context)
         if meta.name != option and option not in meta.aliases:
             continue
         if meta.values:

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from ovirtshell.shell import Shell
 
 #: (type name, ((parent type, "name" | "id", value), …))
-Key = tuple[str, tuple[tuple[str, str, str], ...]]
+#: (type name, parent triples, the statuses kept — None: every object)
+Key = tuple[str, tuple[tuple[str, str, str], ...], "frozenset[str] | None"]
 
 #: At most this many names are read per collection (the engine's `max` where it has one).
 LIMIT = 5000
@@ -42,8 +43,11 @@ class NameCache:
 
     # -- the keystroke side: never blocks on I/O ---------------------------------------------
 
-    def lookup(self, type_name: str, parents: tuple[tuple[str, str, str], ...] = ()) -> Sequence[str]:
-        key: Key = (type_name, tuple(parents))
+    def lookup(
+        self, type_name: str, parents: tuple[tuple[str, str, str], ...] = (), only: frozenset[str] | None = None
+    ) -> Sequence[str]:
+        """Cached names (`only`: of the objects in those statuses, e.g. running VMs)."""
+        key: Key = (type_name, tuple(parents), only)
         with self._lock:
             self._follow_connection()
             # With --debug every request is printed; background loads would print over the prompt.
@@ -114,7 +118,7 @@ class NameCache:
         from ovirtshell.api.codec import decode_list
         from ovirtshell.locate import collection_path
 
-        type_name, parents = key
+        type_name, parents, only = key
         index = connection.index
         resource = index.resource(type_name, [p[0] for p in parents])
         if not resource.can_list or resource.item_type is None:
@@ -123,4 +127,6 @@ class NameCache:
         method = index.method(resource.collection_service, "list")
         params = {"max": str(LIMIT)} if method is not None and method.parameter("max") else None
         items = decode_list(index.model, resource.item_type, connection.client.get(path, params))
+        if only is not None:
+            items = [item for item in items if item.get("status") in only]
         return tuple(sorted({str(item["name"]) for item in items if item.get("name")}))

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from ovirtshell.metadata import inputs
 from ovirtshell.metadata.model import Member, Method, Type
-from ovirtshell.metadata.options import Need, OptionSet, OptionSpec, Requirement
+from ovirtshell.metadata.options import Need, OptionSet, OptionSpec, Requirement, is_secret
 from ovirtshell.metadata.values import is_bytes
 from ovirtshell.status import UsageError
 
@@ -263,6 +263,7 @@ class _Deriver:
             group=group if group is not None else (path[0] if target == "body" else target),
             aliases=tuple(dict.fromkeys(a for a in aliases if a not in taken and a != name)),
             pair=pair, element=element, field_values=field_values, lists=lists,
+            secret=target in ("body", "query") and kind not in ("json", "struct") and is_secret(path[-1]),
         )
         self.specs.append(spec)
         taken.update((spec.name, *spec.aliases))

@@ -41,12 +41,15 @@ class OptionSpec:
     lists: tuple[str, ...] = ()  # struct list element fields (dotted prefixes) that are lists themselves
     rank: int = 2  # from the input details: 0 required, 1 documented, 2 any other input
     hints: tuple[str, ...] = ()  # struct list fields the input details name, for help
+    secret: bool = False  # a password: read from --NAME-file FILE or asked for (--NAME -), never literal
 
     def display(self) -> str:
         """The help form (DESIGN §4.3): `--memory`, `--cluster-id|name` for both forms of a
         reference; each spelling shown is one `OptionSet.get` accepts."""
         if self.pair:
             return f"--{self.name.rsplit('-', 1)[0]}-{'|'.join(self.pair)}"
+        if self.secret:
+            return f"--{self.name}-file"
         return f"--{self.name}"
 
     def spellings(self) -> tuple[str, ...]:
@@ -129,7 +132,13 @@ class OptionSet:
         if spec is not None:
             return spec
         matches = self._by_norm.get(_norm(key), ())
-        return matches[0] if len(matches) == 1 else None
+        if len(matches) == 1:
+            return matches[0]
+        base = _file_form(key)
+        if base is not None:
+            spec = self.get(base)
+            return spec if spec is not None and spec.secret else None
+        return None
 
     def names(self) -> list[str]:
         """Canonical option names, in help order."""
@@ -175,7 +184,14 @@ class OptionSet:
             spec = self.get(name)
             if spec is None:
                 raise self.unknown(name)
-            value = parse_value(spec, raw, self.model) if spec.target != "parent" else _parent_value(spec, raw)
+            if spec.secret:
+                value = secret_value(spec, name, raw)
+            elif spec.target == "parent":
+                value = _parent_value(spec, raw)
+            else:
+                value = parse_value(spec, raw, self.model)
+                if spec.kind in ("json", "struct"):
+                    _refuse_inline_secret(self, spec.path, value)
             if not spec.is_list and spec.name in given:
                 raise UsageError(f"--{spec.name} given more than once")
             given.add(spec.name)
@@ -246,6 +262,64 @@ class OptionSet:
                 [shapes[best], *(s for i, s in enumerate(shapes) if i != best)]
             )
         raise UsageError(message + f" (see help {verb} {type_name})")
+
+
+def is_secret(name: str) -> bool:
+    """Whether an attribute or parameter holds a password (`password`, `root_password`, ...)."""
+    return name == "password" or name.endswith("_password")
+
+
+def _refuse_inline_secret(options: OptionSet, path: tuple[str, ...], value: Any) -> None:
+    """A password inside JSON would sit in argv too: where it has an option of its own, that
+    option's file or prompt form is the one way to give it."""
+    if isinstance(value, list):
+        for item in value:
+            _refuse_inline_secret(options, path, item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            own = options.get("-".join((*path, key))) if is_secret(key) else None
+            if own is not None and own.secret:
+                raise UsageError(f"--{'-'.join(path)}: {key} is a secret and is never taken on the command line: "
+                                 f"use --{own.name}-file FILE, or --{own.name} - to be asked for it")
+            _refuse_inline_secret(options, (*path, key), item)
+
+
+def _file_form(key: str) -> str | None:
+    """`root_password-file` (or `_file`) -> `root_password`; None for any other name."""
+    for suffix in ("-file", "_file"):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return None
+
+
+def secret_value(spec: OptionSpec, given: str, raw: str | None) -> str:
+    """A secret option's value: the first line of `--NAME-file FILE`, or asked for on a
+    terminal for `--NAME -`. A literal value is refused without being repeated, so that it
+    never has to be typed where argv, history or logs would keep it."""
+    key = given[2:] if given.startswith("--") else given
+    if _file_form(key) is not None and key not in (spec.name, *spec.aliases):
+        if raw is None or not raw.strip():
+            raise UsageError(f"--{spec.name}-file needs a file name")
+        from ovirtshell.config import read_password_file
+
+        return read_password_file(raw)
+    if raw != "-":
+        raise UsageError(f"--{spec.name} is a secret and is never taken on the command line: "
+                         f"use --{spec.name}-file FILE, or --{spec.name} - to be asked for it")
+    return ask_secret(spec.name)
+
+
+def ask_secret(name: str) -> str:
+    """Asked for without echo; without a terminal there is nobody to ask."""
+    import getpass
+    import sys
+
+    if not (sys.stdin and sys.stdin.isatty()):
+        raise UsageError(f"--{name} - asks on a terminal and there is none: use --{name}-file FILE")
+    try:
+        return getpass.getpass(f"{name}: ")
+    except EOFError:
+        raise UsageError(f"no value given for --{name}") from None
 
 
 def _given(request: Request, need: Need) -> bool:

@@ -31,6 +31,26 @@ def split_path(path: str) -> tuple[str, ...]:
     return tuple(part for part in _SEPARATORS.split(path.strip()) if part)
 
 
+def is_collection(data: Any) -> bool:
+    """A list of objects, or a stream of them (any iterable that is not an object or text)."""
+    return isinstance(data, list) or (
+        isinstance(data, Iterable) and not isinstance(data, (dict, str, bytes, tuple))
+    )
+
+
+def show_only(data: Any, keys: Iterable[str] | None) -> None:
+    """Tell a streamed collection the top-level fields a format shows, so that it decodes
+    only those (a list, already decoded, has nothing to save)."""
+    only = getattr(data, "only", None)
+    if only is not None:
+        only(keys)
+
+
+def top_keys(fields: Iterable[str]) -> set[str]:
+    """The top-level fields that a list of field paths reads."""
+    return {parts[0] for parts in map(split_path, fields) if parts}
+
+
 def path_name(path: str) -> str:
     """The display name of a path, in the text format's dashed form."""
     return "-".join(split_path(path))

@@ -45,7 +45,7 @@ def render(
     if fmt == "xml":
         render_xml(result, out, color=color)
         return
-    fields = result.fields or None  # an empty selection means "no selection"
+    fields = result.fields or result.columns or None  # an empty selection means "no selection"
     if result.data is not None:
         if fmt == "text":
             render_text(result.data, out, fields=fields, show_all=result.show_all, color=color)

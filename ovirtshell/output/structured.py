@@ -10,7 +10,7 @@ import json
 from typing import Any, TextIO
 
 from ovirtshell.output import escape
-from ovirtshell.output.paths import scalar_text, select
+from ovirtshell.output.paths import is_collection, scalar_text, select, show_only, top_keys
 from ovirtshell.result import Result
 
 
@@ -18,6 +18,8 @@ def json_document(result: Result) -> Any:
     """What `-o json` prints: the data (reduced to --fields), else {"message": ...}, else None."""
     data = result.data
     if data is not None:
+        if is_collection(data) and not isinstance(data, list):
+            data = list(data)
         if result.fields:
             if isinstance(data, list):
                 return [select(item, result.fields) for item in data]
@@ -29,7 +31,14 @@ def json_document(result: Result) -> Any:
 
 
 def render_json(result: Result, out: TextIO, *, color: bool = False) -> None:
-    """Two-space indented JSON in the data's own key order; nothing for an empty result."""
+    """Two-space indented JSON in the data's own key order; nothing for an empty result.
+
+    A collection is written as an array, one member at a time (the text is the same as
+    dumping the whole list), so a stream is never held whole.
+    """
+    if is_collection(result.data) and not color:
+        _json_array(result.data, result.fields, out)
+        return
     document = json_document(result)
     if document is None:
         return
@@ -39,6 +48,17 @@ def render_json(result: Result, out: TextIO, *, color: bool = False) -> None:
 
         text = highlight_json(text)
     out.write(text)
+
+
+def _json_array(items: Any, fields: tuple[str, ...] | None, out: TextIO) -> None:
+    show_only(items, top_keys(fields) if fields else None)
+    separator = "[\n  "
+    for item in items:
+        member = select(item, fields) if fields else item
+        text = escape.json_safe(json.dumps(member, indent=2, ensure_ascii=False, default=str))
+        out.write(separator + text.replace("\n", "\n  "))  # JSON text has no raw newlines
+        separator = ",\n  "
+    out.write("[]\n" if separator.startswith("[") else "\n]\n")
 
 
 def pretty_xml(raw: bytes) -> str:
@@ -94,7 +114,7 @@ def generated_xml(result: Result) -> str:
 
     kind = result.kind or "object"
     if result.data is not None:
-        data = result.data
+        data = list(result.data) if is_collection(result.data) else result.data
         root = etree.Element(f"{kind}s" if isinstance(data, list) else kind)
         if isinstance(data, list):
             for item in data:
@@ -111,8 +131,11 @@ def generated_xml(result: Result) -> str:
 
 def render_xml(result: Result, out: TextIO, *, color: bool = False) -> None:
     """The engine's XML when there is one (--fields does not apply), else a generated one."""
+    document = getattr(result.data, "document", None)  # a stream the engine's XML still matches
     if result.xml:
         text = pretty_xml(result.xml)
+    elif document is not None and not result.data.filtered:
+        text = pretty_xml(document())
     elif result.data is not None or result.message is not None:
         text = generated_xml(result)
     else:

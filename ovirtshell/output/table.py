@@ -8,10 +8,21 @@ in docs/output.md; `--fields` overrides it.
 from __future__ import annotations
 
 import csv
+import sys
 from typing import Any, TextIO
 
 from ovirtshell.output import escape
-from ovirtshell.output.paths import HIDDEN, cell, is_empty, lookup, path_name, split_path
+from ovirtshell.output.paths import (
+    HIDDEN,
+    cell,
+    is_collection,
+    is_empty,
+    lookup,
+    path_name,
+    show_only,
+    split_path,
+    top_keys,
+)
 from ovirtshell.output.text import object_lines
 
 #: Preferred columns, in this order, each kept when at least one element has it.
@@ -44,27 +55,98 @@ def _short(value: Any) -> bool:
 
 def default_columns(items: list[Any]) -> list[str]:
     """The columns of a collection when --fields is not given (see docs/output.md)."""
-    dicts = [item for item in items if isinstance(item, dict)]
-    if not dicts:
-        return list(FALLBACK)
-    columns = [k for k in PREFERRED if any(not is_empty(d.get(k)) for d in dicts)]
-    if len(columns) < FILL_BELOW:
-        counts: dict[str, int] = {}
-        for d in dicts:
-            for key, value in d.items():
-                if key not in HIDDEN and key not in columns and _short(value):
-                    counts[key] = counts.get(key, 0) + 1
-        # sorted() is stable: equally common fields keep the data's (the model's) order.
-        extra = sorted(counts, key=lambda k: -counts[k])
-        columns += extra[: FILL_TO - len(columns)]
-    return columns or list(FALLBACK)
+    chooser = DefaultColumns(items)
+    for item in items:
+        chooser.add(item)
+    return chooser.columns()
+
+
+class DefaultColumns:
+    """The default columns of a collection, chosen while its objects stream past.
+
+    Gives the same columns as `default_columns` but keeps only cells: the preferred ones,
+    plus every top-level field's cell while fewer than FILL_BELOW preferred columns have a
+    value (only then can other fields become columns). `decided` turns true once no later
+    object can change the columns, so a writer can stop holding rows.
+    """
+
+    def __init__(self, data: Any):
+        self._data = data
+        self._present: set[str] = set()
+        self._filling = True
+        self._counts: dict[str, int] = {}
+        self._rows: list[Any] = []  # per object: its cells by column, or the object if not a dict
+        self._objects = False
+        show_only(data, None)  # every field, until the preferred columns are known
+
+    @property
+    def decided(self) -> bool:
+        return len(self._present) == len(PREFERRED)
+
+    def add(self, item: Any) -> None:
+        if not isinstance(item, dict):
+            self._rows.append(item)
+            return
+        self._objects = True
+        cells = {}
+        for key in PREFERRED:
+            value = item.get(key)
+            if not is_empty(value):
+                self._present.add(key)
+            cells[key] = cell(value)
+        if self._filling:
+            for key, value in item.items():
+                if key in HIDDEN or key in PREFERRED:
+                    continue
+                cells[key] = cell(value)
+                if _short(value):
+                    self._counts[key] = self._counts.get(key, 0) + 1
+            if len(self._present) >= FILL_BELOW:  # no other field will be a column
+                self._filling = False
+                self._counts.clear()
+                for row in self._rows:
+                    if isinstance(row, dict):
+                        for key in [k for k in row if k not in PREFERRED]:
+                            del row[key]
+                cells = {key: cells[key] for key in PREFERRED}
+                show_only(self._data, PREFERRED)
+        self._rows.append(cells)
+
+    def columns(self) -> list[str]:
+        if not self._objects:
+            return list(FALLBACK)
+        columns = [k for k in PREFERRED if k in self._present]
+        if len(columns) < FILL_BELOW:
+            extra = sorted(self._counts, key=lambda k: -self._counts[k])
+            columns += extra[: FILL_TO - len(columns)]
+        return columns or list(FALLBACK)
+
+    def rows(self, columns: list[str]) -> list[list[str]]:
+        """The cells held so far, in `columns`; they are released."""
+        rows, self._rows = self._rows, []
+        return [
+            [row.get(c, "") for c in columns] if isinstance(row, dict) else row_of(row, columns)
+            for row in rows
+        ]
+
+
+def row_of(item: Any, columns: list[str]) -> list[str]:
+    return [cell(lookup(item, split_path(c))) for c in columns]
 
 
 def rows_of(data: Any, fields: tuple[str, ...] | None) -> tuple[list[str], list[list[str]]]:
     """Headers and rows: a collection by columns, one object as field/value pairs."""
-    if isinstance(data, list):
-        columns = list(fields) if fields else default_columns(data)
-        rows = [[cell(lookup(item, split_path(c))) for c in columns] for item in data]
+    if is_collection(data):
+        if fields:
+            columns = list(fields)
+            show_only(data, top_keys(columns))
+            rows = [row_of(item, columns) for item in data]
+        else:
+            chooser = DefaultColumns(data)
+            for item in data:
+                chooser.add(item)
+            columns = chooser.columns()
+            rows = chooser.rows(columns)
         return [escape.text(path_name(c)) for c in columns], rows
     pairs = object_lines(data, fields)
     return ["field", "value"], [[escape.text(name), cell(value)] for name, value in pairs]
@@ -111,9 +193,8 @@ def render_table(
     width: int | None = None,
 ) -> None:
     """A tabulate "simple" table with a header row; cut to `width` columns when given."""
-    import tabulate  # lazy: -E with the default format must not pay for it
-
     headers, rows = rows_of(data, fields)
+    tabulate = _tabulate(all(c.isascii() for row in (headers, *rows) for c in row))
     if width:
         rows = fit(headers, rows, width, getattr(tabulate, "MIN_PADDING", 2))
     lines = tabulate.tabulate(rows, headers, tablefmt="simple", disable_numparse=True).split("\n")
@@ -122,9 +203,53 @@ def render_table(
     out.write("\n".join(lines) + "\n")
 
 
+def _tabulate(ascii_only: bool) -> Any:
+    """tabulate, imported when a table is shown; its optional wcwidth (wide characters) is
+    loaded only for cells that need it, as it costs more to import than tabulate itself."""
+    if "tabulate" not in sys.modules and ascii_only and "wcwidth" not in sys.modules:
+        sys.modules["wcwidth"] = None  # type: ignore[assignment]  # tabulate: "not installed"
+        try:
+            import tabulate
+        finally:
+            del sys.modules["wcwidth"]
+    import tabulate
+
+    if not ascii_only and tabulate.wcwidth is None:
+        try:
+            import wcwidth
+        except ImportError:
+            return tabulate
+        tabulate.wcwidth, tabulate.WIDE_CHARS_MODE = wcwidth, True
+    return tabulate
+
+
 def render_csv(data: Any, out: TextIO, *, fields: tuple[str, ...] | None = None) -> None:
-    """A header and one row per object, quoted as RFC 4180 says, lines ending in LF."""
-    headers, rows = rows_of(data, fields)
+    """A header and one row per object, quoted as RFC 4180 says, lines ending in LF.
+
+    A stream is written row by row once its columns are known: at once with --fields, else
+    as soon as an object has every preferred column (until then only cells are held).
+    """
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    if not is_collection(data):
+        headers, rows = rows_of(data, fields)
+        writer.writerow(headers)
+        writer.writerows(rows)
+        return
+    if fields:
+        columns = list(fields)
+        show_only(data, top_keys(columns))
+        writer.writerow([escape.text(path_name(c)) for c in columns])
+        for item in data:
+            writer.writerow(row_of(item, columns))
+        return
+    chooser = DefaultColumns(data)
+    items = iter(data)
+    for item in items:
+        chooser.add(item)
+        if chooser.decided:
+            break
+    columns = chooser.columns()
+    writer.writerow([escape.text(path_name(c)) for c in columns])
+    writer.writerows(chooser.rows(columns))
+    for item in items:
+        writer.writerow(row_of(item, columns))

@@ -10,7 +10,16 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from ovirtshell.output import escape
-from ovirtshell.output.paths import FIRST, flatten, lookup, path_name, split_path
+from ovirtshell.output.paths import (
+    FIRST,
+    flatten,
+    is_collection,
+    lookup,
+    path_name,
+    show_only,
+    split_path,
+    top_keys,
+)
 
 #: The original padded the short listing to the width of "description".
 SUMMARY_WIDTH = len("description")
@@ -60,17 +69,24 @@ def render_text(
     show_all: bool = False,
     color: bool = False,
 ) -> None:
-    """Write one object or a collection; names are padded to the longest one shown."""
+    """Write one object or a collection; names are padded to the longest one shown.
+
+    The short listing (fixed width) is written object by object as a stream delivers them;
+    with every field or --fields, only the lines are kept until the width is known.
+    """
     out.write("\n")
-    if isinstance(data, list):
+    if is_collection(data):
         if fields is not None or show_all:
+            show_only(data, top_keys(fields) if fields is not None else None)
             blocks = [object_lines(item, fields) for item in data]
             width = _width(blocks)
-        else:
-            blocks = [summary_lines(item) for item in data]
-            width = SUMMARY_WIDTH
-        for lines in blocks:
-            write_block(lines, width, out, color)
+            for lines in blocks:
+                write_block(lines, width, out, color)
+                out.write("\n")
+            return
+        show_only(data, FIRST)
+        for item in data:
+            write_block(summary_lines(item), SUMMARY_WIDTH, out, color)
             out.write("\n")
         return
     lines = object_lines(data, fields)

@@ -17,6 +17,7 @@ from prompt_toolkit.history import History
 
 from ovirtshell.commands import Registry
 from ovirtshell.language import tokenize
+from ovirtshell.metadata.options import is_secret
 
 #: Words that mark a line as holding a secret wherever they appear.
 SECRET_WORDS = re.compile(r"pass(?:word|wd)|secret|token", re.IGNORECASE)
@@ -44,13 +45,20 @@ def recordable(line: str, registry: Registry | None = None) -> bool:
                 return False
             continue
         if token.kind == "option":
-            if token.value.lower().startswith("password"):
+            if token.value.lower().startswith("password") or _secret_option(token.value):
                 return False
             module = registry.get(verb) if registry and verb else None
             doc = module.SPEC.option(token.value) if module else None
             if doc is not None and doc.secret:
                 return False
     return True
+
+
+def _secret_option(name: str) -> bool:
+    """A model option holding a secret, in any spelling: `--ssh-password -`, `--root_password-file F`."""
+    key = name.lstrip("-").lower().replace("-", "_")
+    key = key[: -len("_file")] if key.endswith("_file") else key
+    return is_secret(key.rsplit("_", 1)[-1]) or is_secret(key)
 
 
 def read_entries(path: Path) -> list[str]:
@@ -117,9 +125,40 @@ class ShellHistory(History):
             pass  # a read-only home must not stop the shell
 
 
-def open_history(path: Path | None, entries: list[str], registry: Registry | None = None) -> ShellHistory:
-    """The history for a session; the file and its directory are made private first."""
+#: The original ovirt-shell's readline history, in the home directory.
+LEGACY_NAME = ".ovirtshellhistory"
+
+
+def import_legacy(legacy: Path, path: Path, registry: Registry | None = None) -> int:
+    """Copy the original shell's history (one command a line) into a new history file, once:
+    only while `path` does not exist yet. Lines holding secrets are left out. Returns the count."""
+    if path.exists():
+        return 0
+    try:
+        text = legacy.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 0
+    lines = [line for line in text.splitlines() if line.strip() and line != "_HiStOrY_V2_"]
+    kept = [line for line in lines[-MAX_ENTRIES:] if recordable(line, registry)]
+    try:
+        _private_file(path)
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(f"\n# imported from ~/{LEGACY_NAME} on {datetime.datetime.now()}\n")
+            for line in kept:
+                handle.write(f"\n# imported\n+{line}\n")
+    except OSError:
+        return 0
+    return len(kept)
+
+
+def open_history(
+    path: Path | None, entries: list[str], registry: Registry | None = None, legacy: Path | None = None
+) -> ShellHistory:
+    """The history for a session; the file and its directory are made private first. The
+    original shell's history (`legacy`) is imported the first time."""
     if path is not None:
+        if legacy is not None:
+            import_legacy(legacy, path, registry)
         try:
             _private_file(path)
             os.chmod(path.parent, 0o700)

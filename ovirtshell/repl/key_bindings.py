@@ -7,6 +7,7 @@ asks again); Ctrl-D on an empty line raises EOFError (the loop leaves); Ctrl-R s
 from __future__ import annotations
 
 from prompt_toolkit.application import get_app
+from prompt_toolkit.completion import CompleteEvent, get_common_complete_suffix
 from prompt_toolkit.enums import DEFAULT_BUFFER
 from prompt_toolkit.filters import Condition, has_focus
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
@@ -43,6 +44,31 @@ def build_key_bindings() -> KeyBindings:
     def _take_completion(event: KeyPressEvent) -> None:
         """Enter on a highlighted menu entry keeps it and closes the menu; a second Enter runs."""
         event.current_buffer.complete_state = None
+
+    @bindings.add("tab", filter=typing)
+    def _tab(event: KeyPressEvent) -> None:
+        """Tab as readline has it: the only candidate, or the candidates' common part, is
+        inserted at once (even while the menu typing opened is still showing); otherwise
+        the menu opens, and further Tabs walk it."""
+        buffer = event.current_buffer
+        state = buffer.complete_state
+        if (state is not None and state.complete_index is not None) or buffer.completer is None:
+            buffer.complete_next()
+            return
+        document = buffer.document
+        found = list(buffer.completer.get_completions(document, CompleteEvent(completion_requested=True)))
+        if len(found) == 1:
+            buffer.complete_state = None
+            buffer.apply_completion(found[0])
+            return
+        common = get_common_complete_suffix(document, found) if found else ""
+        if common:
+            buffer.complete_state = None
+            buffer.insert_text(common)
+        elif state is not None and state.completions:
+            buffer.complete_next()
+        else:
+            buffer.start_completion(select_first=False)
 
     @bindings.add("c-space", filter=typing)
     def _complete(event: KeyPressEvent) -> None:

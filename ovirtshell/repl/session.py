@@ -21,7 +21,7 @@ from ovirtshell.completer.engine import Context
 from ovirtshell.completer.names import NameCache
 from ovirtshell.completer.ptk import ShellCompleter
 from ovirtshell.language import split_commands
-from ovirtshell.repl.history import open_history
+from ovirtshell.repl.history import LEGACY_NAME, open_history
 from ovirtshell.repl.key_bindings import build_key_bindings
 from ovirtshell.repl.lexer import lexer_for
 from ovirtshell.repl.style import build_style
@@ -42,6 +42,12 @@ def prompt_message(shell: Shell) -> StyleAndTextTuples:
     else:
         state = [("class:prompt.disconnected", "disconnected")]
     return [("class:prompt", "[oVirt shell ("), *state, ("class:prompt", ")]# ")]
+
+
+def continuation(width: int, line_number: int, wrap_count: int) -> StyleAndTextTuples:
+    """`> ` before a continued line (after `\\` or inside a quote); nothing before a long
+    line's soft-wrapped part, which is still the same line."""
+    return [] if wrap_count else [("class:continuation", "> ")]
 
 
 def create_session(
@@ -69,7 +75,7 @@ def create_session(
     return PromptSession(
         input=input,
         output=output,
-        history=open_history(path, shell.history, registry),
+        history=open_history(path, shell.history, registry, legacy=shell.env.home / LEGACY_NAME),
         completer=ThreadedCompleter(completer) if threaded else completer,
         complete_while_typing=True,
         lexer=PygmentsLexer(lexer_for(typed_words, flags)),
@@ -77,7 +83,7 @@ def create_session(
         include_default_pygments_style=False,
         key_bindings=build_key_bindings(),
         bottom_toolbar=build_toolbar(shell) if toolbar else None,
-        prompt_continuation=lambda width, line, wrap: [("class:continuation", "> ")],
+        prompt_continuation=continuation,
         enable_history_search=False,
         mouse_support=False,
         reserve_space_for_menu=6,
@@ -100,10 +106,10 @@ def install_prompts(shell: Shell, session: PromptSession[str]) -> None:
             return False
         return answer.strip().lower() in ("y", "yes")
 
-    def password() -> str:
+    def password(prompt: str = "Password: ") -> str:
         try:
             return PromptSession(input=session.input, output=session.output).prompt(
-                "Password: ", is_password=True, color_depth=_color_depth(shell)
+                prompt, is_password=True, color_depth=_color_depth(shell)
             )
         except EOFError:
             raise ShellError("no password given", ExitStatus.AUTHENTICATION_ERROR) from None

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 log = logging.getLogger("ovirtsim")
 
@@ -19,9 +20,11 @@ log = logging.getLogger("ovirtsim")
 class Scheduler:
     """Runs callbacks after scaled delays, each under the simulator's lock."""
 
-    def __init__(self, time_scale: float, lock: threading.RLock) -> None:
+    def __init__(self, time_scale: float, lock: threading.RLock,
+                 transaction: Callable[[], AbstractContextManager] = nullcontext) -> None:
         self.time_scale = max(0.0, time_scale)
         self.lock = lock
+        self.transaction = transaction
         self._heap: list[tuple[float, int, Callable[[], None]]] = []
         self._seq = itertools.count()
         self._cond = threading.Condition()
@@ -89,7 +92,7 @@ class Scheduler:
                     continue
                 heapq.heappop(self._heap)
             try:
-                with self.lock:
+                with self.lock, self.transaction():
                     fn()
             except Exception:  # a failed step must not kill the lifecycle thread
                 log.exception("lifecycle step failed")

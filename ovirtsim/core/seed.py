@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 import uuid
 
+from .defaults import complete, vm_devices
+from .permits import ROLE_PERMITS, permit_doc
 from .store import Store
 
 NAMESPACE = uuid.UUID("1d8f4c1e-9a57-4bd0-8d3b-6b0f3c2a5e10")
@@ -111,10 +113,44 @@ OPERATING_SYSTEMS = [
     ("33", "windows_2022", "Windows 2022"),
 ]
 
+# The engine's other predefined roles (issue: clients grant e.g. GlusterAdmin by name).
+MORE_ROLES = [
+    ("VmPoolAdmin", True, "Administrator Role, permission for all operations on a specific VM Pool"),
+    ("GlusterAdmin", True, "Administrator Role, permission for all operations on Gluster Volumes"),
+    ("ExternalEventsCreator", True, "External Events Creator"),
+    ("ExternalTasksCreator", True, "External Tasks Creator"),
+    ("TagManager", True, "Tag Manager"),
+    ("BookmarkManager", True, "Bookmark Manager"),
+    ("EventNotificationManager", True, "Event Notification Manager"),
+    ("AuditLogManager", True, "Audit Log Manager"),
+    ("InstanceCreator", False, "User Role, allowed to create Instances"),
+    ("UserTemplateBasedVm", False, "User Role, with permissions only to use Templates"),
+    ("UserInstanceManager", False, "User Role, with permission for any operation on Instances"),
+    ("UserVmRunTimeManager", False, "User Role, with permission for run-time operations on Vms"),
+    ("UserProfileEditor", False, "User Role, permission to edit own user profile"),
+    ("TemplateOwner", False, "Template Owner"),
+    ("TemplateCreator", False, "User Role, permission to create Templates"),
+    ("VmCreator", False, "User Role, permission to create VMs"),
+    ("DiskOperator", False, "User Role, permissions for all operations on a specific Disk"),
+    ("DiskCreator", False, "User Role, permission to create Disks"),
+    ("DiskProfileUser", False, "User Role, permission to use Disk Profiles"),
+    ("CpuProfileOperator", False, "User Role, permission to use Cpu Profiles"),
+    ("VnicProfileUser", False, "User Role, permission to use VM network interface profiles"),
+    ("NetworkUser", False, "User Role, permission to use Networks"),
+    ("QuotaConsumer", False, "User Role, permission to consume from Quota"),
+    ("VmImporterExporter", True, "Import/export VMs and Templates"),
+]
+
 CPU_TYPES = [
     "Intel Nehalem Family", "Secure Intel Skylake Server Family", "Intel Cascadelake Server Family",
     "AMD EPYC", "Secure AMD EPYC",
 ]
+
+
+def seed_permits(store: Store, role_name: str, role_id: str) -> None:
+    """Store a predefined role's permits below ``roles/{id}/permits``."""
+    for pid in sorted(ROLE_PERMITS.get(role_name, ())):
+        store.put(f"roles/{role_id}/permits", "permit", permit_doc(pid, role_id))
 
 
 class Seeder:
@@ -127,7 +163,11 @@ class Seeder:
         self.events = 0
 
     def put(self, coll: str, type_name: str, data: dict) -> dict:
-        return self.store.put(coll, type_name, data)
+        complete(self.store, coll, type_name, data)
+        stored = self.store.put(coll, type_name, data)
+        if coll == "vms":
+            vm_devices(self.store, stored, self.now)
+        return stored
 
     def event(self, code: int, severity: str, description: str, **refs: str) -> None:
         self.events += 1
@@ -212,6 +252,8 @@ class Seeder:
             self.put("roles", "role", {
                 "id": rid, "name": rname, "description": desc, "administrative": administrative,
                 "mutable": False})
+            seed_permits(self.store, rname, rid)
+        self.more_roles()
         self.put("permissions", "permission", {
             "id": sid("permission", "admin-system"), "role": ref(SUPERUSER), "user": ref(admin)})
         self.put("tags", "tag", {"id": ZERO, "name": "root", "description": "root"})
@@ -277,6 +319,14 @@ class Seeder:
                 "_sched_base": base,
                 "max_scheduling_memory": base - sum(int(v.get("memory", 0)) for v in mine)})
 
+    def more_roles(self) -> None:
+        """The rest of the engine's predefined roles (names and descriptions as it ships them)."""
+        for rname, administrative, desc in MORE_ROLES:
+            self.put("roles", "role", {
+                "id": sid("role", rname), "name": rname, "description": desc,
+                "administrative": administrative, "mutable": False})
+            seed_permits(self.store, rname, sid("role", rname))
+
     def user(self, oid: str, principal: str) -> None:
         self.put("users", "user", {
             "id": oid, "name": principal, "user_name": f"{principal}@internal-authz",
@@ -324,7 +374,9 @@ class Seeder:
         self.put("networks", "network", {
             "id": net, "name": "ovirtmgmt", "description": "Management Network",
             "data_center": ref(dc), "mtu": 0, "stp": False, "required": True,
-            "usages": ["vm", "management"], "port_isolation": False})
+            "usages": ["vm", "management"], "port_isolation": False,
+            "_clusters": {cl: {"required": True, "usages": ["vm", "management", "display",
+                                                             "migration", "default_route"]}}})
         vp = sid("vnic_profile", "ovirtmgmt")
         self.put("vnicprofiles", "vnic_profile", {
             "id": vp, "name": "ovirtmgmt", "network": ref(net), "port_mirroring": False,
@@ -365,6 +417,8 @@ class Seeder:
         for n, tname in ((0, "production"), (1, "production"), (2, "test")):
             tid = sid("tag", tname)
             self.put(f"vms/{sid('vm', f'vm{n}')}/tags", "tag", {"id": tid, "name": tname})
+        self.storage_demo(dc)
+        self.host_network_demo(hosts, net)
 
     @staticmethod
     def disk_doc(oid: str, name: str, size: int, sd: str) -> dict:
@@ -428,3 +482,71 @@ class Seeder:
             if host:
                 hname = f"host{hosts.index(host)}"
                 self.event(32, "normal", f"VM {name} started on Host {hname}", vm=vid, host=host)
+
+    # ----- storage, imaging and host networking (demo only) ------------------------------
+    def storage_demo(self, dc: str) -> None:
+        """A second data domain, an export domain and an ISO domain, all active in Default."""
+        for name, kind, path, free, used in (("data2", "data", "/exports/data2", 450, 50),
+                                             ("export", "export", "/exports/export", 200, 0),
+                                             ("iso", "iso", "/exports/iso", 90, 10)):
+            sd = sid("storage_domain", name)
+            self.put("storagedomains", "storage_domain", {
+                "id": sd, "name": name, "type": kind, "master": False, "storage_format": "v5"
+                if kind == "data" else "v1", "available": free * GiB, "used": used * GiB,
+                "committed": 0, "external_status": "ok", "wipe_after_delete": False,
+                "backup": False, "discard_after_delete": False, "supports_discard": False,
+                "warning_low_space_indicator": 10, "critical_space_action_blocker": 5,
+                "storage": {"type": "nfs", "address": "nfs.example.com", "path": path},
+                "data_centers": [ref(dc)], "_dc_status": {dc: "active"},
+            })
+            if kind == "data":
+                self.put("diskprofiles", "disk_profile", {
+                    "id": sid("disk_profile", name), "name": name, "storage_domain": ref(sd)})
+        self.unregistered_demo(sid("storage_domain", "data2"))
+
+    def unregistered_demo(self, sd: str) -> None:
+        """A VM whose OVF and disk sit on data2 but that the engine does not know yet
+        (``/storagedomains/{id}/vms?unregistered=true``), to try ``register`` on."""
+        vid, did = sid("vm", "vm-lost"), sid("disk", "vm-lost_disk")
+        disk = self.disk_doc(did, "vm-lost_disk", 10 * GiB, sd)
+        disk["disk_profile"] = ref(sid("disk_profile", "data2"))
+        self.put(f"storagedomains/{sd}/vms", "vm", {
+            "id": vid, "name": "vm-lost", "description": "Found on data2", "status": "down",
+            "memory": GiB, "type": "server", "origin": "ovirt", "stateless": False,
+            "cpu": {"architecture": "x86_64", "topology": {"sockets": 1, "cores": 1,
+                                                           "threads": 1}},
+            "os": {"type": "other_linux", "boot": {"devices": ["hd"]}},
+            "template": ref(ZERO), "storage_domain": ref(sd), "_unregistered": True,
+            "_disks": [disk], "_nics": []})
+
+    HOOKS = (("before_vm_start", "50_hostedengine"), ("after_vm_destroy", "50_vhostmd"),
+             ("before_device_create", "50_vmfex"), ("after_network_setup", "30_ethtool_options"))
+
+    def host_network_demo(self, hosts: list[str], net: str) -> None:
+        """NICs eth0..eth3 on every host (ovirtmgmt on eth0), its VDSM hooks; host2 is an
+        oVirt Node."""
+        for i, hid in enumerate(hosts):
+            for n in range(4):
+                nic = sid("host_nic", f"host{i}/eth{n}")
+                doc = {"id": nic, "name": f"eth{n}", "host": ref(hid), "status": "up",
+                       "speed": 10_000_000_000, "mtu": 1500, "bridged": n == 0,
+                       "boot_protocol": "dhcp" if n == 0 else "none",
+                       "mac": {"address": f"52:54:00:{i:02x}:00:{n:02x}"}}
+                if n == 0:
+                    doc["network"] = ref(net)
+                    doc["ip"] = {"address": f"192.168.122.{10 + i}", "netmask": "255.255.255.0",
+                                 "gateway": "192.168.122.1", "version": "v4"}
+                self.put(f"hosts/{hid}/nics", "host_nic", doc)
+            self.put(f"hosts/{hid}/networkattachments", "network_attachment", {
+                "id": sid("network_attachment", f"host{i}/ovirtmgmt"), "network": ref(net),
+                "host_nic": ref(sid("host_nic", f"host{i}/eth0")), "host": ref(hid),
+                "in_sync": True})
+            for event_name, name in self.HOOKS:
+                self.put(f"hosts/{hid}/hooks", "hook", {
+                    "id": sid("hook", f"host{i}/{event_name}/{name}"), "name": name,
+                    "event_name": event_name,
+                    "md5": uuid.uuid5(NAMESPACE, f"hook:{name}").hex, "host": ref(hid)})
+        node = self.store.get("hosts", hosts[2])
+        if node is not None:
+            self.put("hosts", "host", {**node, "type": "ovirt_node", "os": {
+                "type": "oVirt Node", "version": {"full_version": "4.5.5 - 1.el8", "major": 4}}})

@@ -42,6 +42,7 @@ class Store:
         self.cache: dict[tuple[str, str], dict] = {}
         self.versions: dict[str, int] = {}  # bumped on every change of a collection
         self._in_batch = False
+        self._undo: list[tuple[str, str, dict | None, dict[str, dict] | None]] = []
         self._load()
 
     def _load(self) -> None:
@@ -58,21 +59,41 @@ class Store:
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """One transaction for many writes (seeding thousands of objects)."""
+        """One transaction: every write inside is stored, or (on an exception) none is,
+        in the file and in memory alike. Nested batches join the outer one."""
         with self.lock:
             if self._in_batch:
                 yield
                 return
             self._in_batch = True
+            self._undo = []
             self.db.execute("BEGIN")
             try:
                 yield
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
+                self._rollback()
                 raise
             finally:
                 self._in_batch = False
+                self._undo = []
+
+    def _rollback(self) -> None:
+        for coll, oid, doc, subs in reversed(self._undo):
+            if subs is not None:
+                self.colls.update(subs)
+            c = self.colls.setdefault(coll, {})
+            if doc is None:
+                c.pop(oid, None)
+            else:
+                c[oid] = doc
+            self.cache.pop((coll, oid), None)
+            self.versions[coll] = self.versions.get(coll, 0) + 1
+
+    def _remember(self, coll: str, oid: str, subs: dict[str, dict] | None = None) -> None:
+        if self._in_batch:
+            self._undo.append((coll, oid, (self.colls.get(coll) or {}).get(oid), subs))
 
     # ----- objects -----------------------------------------------------------------------
     def get(self, coll: str, oid: str) -> dict | None:
@@ -114,6 +135,7 @@ class Store:
         """Insert or replace a document (its ``id`` is the key)."""
         oid = str(data["id"])
         with self.lock:
+            self._remember(coll, oid)
             self.colls.setdefault(coll, {})[oid] = data
             self.types[coll] = type_name
             self.cache.pop((coll, oid), None)
@@ -128,13 +150,14 @@ class Store:
     def delete(self, coll: str, oid: str) -> None:
         """Remove a document and every sub-collection below it."""
         with self.lock:
+            prefix = f"{coll}/{oid}/"
+            self._remember(coll, oid, {k: v for k, v in self.colls.items() if k.startswith(prefix)})
             c = self.colls.get(coll)
             if c is not None:
                 c.pop(oid, None)
             self.cache.pop((coll, oid), None)
             self.versions[coll] = self.versions.get(coll, 0) + 1
             self.db.execute("DELETE FROM objects WHERE coll = ? AND id = ?", (coll, oid))
-            prefix = f"{coll}/{oid}/"
             subs = [k for k in self.colls if k.startswith(prefix)]
             for k in subs:
                 for sub_id in list(self.colls[k]):

@@ -29,7 +29,8 @@ def handle(eng: Engine, req: Request) -> Reply:
     with eng.lock:
         ctx = eng.context(req)
         try:
-            return _handle(eng, ctx, req)
+            with eng.store.batch():  # all or nothing, also across a crash
+                return _handle(eng, ctx, req)
         except Fault as f:
             return eng.renderer.fault(req, f)
 
@@ -56,7 +57,6 @@ def _handle(eng: Engine, ctx: Context, req: Request) -> Reply:
             return do_get(eng, ctx, node)
         raise MethodNotAllowed()
     if m == "POST" and "add" in svc.methods and node.kind in ("collection", "singleton"):
-        gate.authorize(ctx, node, "add")
         return do_add(eng, ctx, node)
     if m == "PUT" and "update" in svc.methods and node.kind in ("entity", "singleton"):
         gate.authorize(ctx, node, "update")
@@ -142,6 +142,7 @@ def do_add(eng: Engine, ctx: Context, node: Node) -> Reply:
     req = _req(ctx)
     type_name = node.type or ""
     data = parse_body(eng.renderer.codec(req.prefix), req, type_name)
+    gate.authorize(ctx, node, "add", data)
     obj = add_object(ctx, node, data)
     if node.kind == "singleton":
         return reply(req, 200, eng.renderer.struct(req, type_name, obj,

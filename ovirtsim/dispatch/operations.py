@@ -35,7 +35,9 @@ def add_object(ctx: Context, node: Node, data: dict) -> dict:
             data[node.view.key] = {"id": parent.id}
         elif parent.type in ctx.model.members(type_name):
             data[parent.type] = {"id": parent.id}
-    if type_name in UNIQUE and data.get("name") and \
+    sub_version = type_name == "template" and bool((data.get("version") or {}).get(
+        "base_template"))  # template versions share their base's name
+    if type_name in UNIQUE and data.get("name") and not sub_version and \
             store.find_by_name(node.coll or "", data["name"]) is not None:
         label = LABEL.get(type_name, camel(type_name))
         raise conflict("add", label, f"The {label} name is already in use, please choose a "

@@ -12,6 +12,11 @@ UUID_COLLS = frozenset({"vms", "clusters", "hosts", "templates", "storagedomains
                         "vnicprofiles", "networks", "disks", "roles", "users", "tags"})
 
 
+# Links that name the object an operation creates, not an existing one.
+NEW_OBJECTS = frozenset({("external_template_import", "template"),
+                         ("external_vm_import", "vm")})
+
+
 def resolve_refs(ctx: Context, type_name: str, data: dict, depth: int = 0) -> None:
     """Turn references given by name into ids; check ids exist (engine faults)."""
     if depth > 3:
@@ -19,7 +24,7 @@ def resolve_refs(ctx: Context, type_name: str, data: dict, depth: int = 0) -> No
     model = ctx.model
     for name, m in model.members(type_name).items():
         val = data.get(name)
-        if val is None:
+        if val is None or (type_name, name) in NEW_OBJECTS:
             continue
         if m.is_link:
             seg = model.top_collection.get(m.base)

@@ -44,6 +44,12 @@ REQUIRED: dict[str, list[str]] = {
     "job": ["description"],
     "instance_type": ["name"],
 }
+# Other signatures of an add, chosen by the field that marks them (the model's
+# ``from_snapshot``, ``lun``): what they require instead.
+REQUIRED_BY_SIGNATURE: dict[tuple[str, str], list[str]] = {
+    ("vm", "snapshots"): ["name", "cluster.id|name", "snapshots.id"],
+    ("disk", "lun_storage"): ["lun_storage.type", "lun_storage.logical_units"],
+}
 UNIQUE = frozenset({"vm", "template", "host", "cluster", "data_center", "storage_domain", "tag",
                     "role", "vm_pool", "instance_type", "mac_pool", "bookmark", "affinity_label"})
 TEMPLATE_KEYS = ("memory", "cpu", "os", "type", "display", "high_availability", "memory_policy",
@@ -70,7 +76,9 @@ def _has(data: dict, spec: str) -> bool:
 def check_required(type_name: str, data: dict, method: str = "add",
                    specs: list[str] | None = None) -> None:
     """Raise the engine's 'Incomplete parameters' listing every missing field."""
-    missing = [s for s in (specs if specs is not None else REQUIRED.get(type_name, []))
-               if not _has(data, s)]
+    if specs is None:
+        specs = next((v for (t, marker), v in REQUIRED_BY_SIGNATURE.items()
+                      if t == type_name and data.get(marker)), REQUIRED.get(type_name, []))
+    missing = [s for s in specs if not _has(data, s)]
     if missing:
         raise incomplete(camel(type_name), ", ".join(missing), method)

@@ -146,6 +146,13 @@ def parse(query: str) -> Query:
         if tok.kind != "word" or kw is not None or not _FIELD.fullmatch(tok.value):
             raise fail(tok)
         op, value = at(i + 1), at(i + 2)
+        if not groups and not current and (op is None or keyword(op) in ("sortby", "page")):
+            # free text leading the query (``clusters?search=mycluster``): the field
+            # ``:word`` is answered by the collection (an error where the word is a field)
+            current.append(Condition(":" + tok.value.lower(), "=", f"*{tok.value}*",
+                                     (tok.start, tok.end)))
+            i += 1
+            continue
         if op is None or op.kind != "op":
             raise fail(op if op is not None else tok)
         if value is None or value.kind == "op":
@@ -224,9 +231,30 @@ _CHECKS: dict[str, Callable[[int], bool]] = {
 }
 
 
-def _wildcard(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
-    body = ".*".join(re.escape(part) for part in pattern.split("*"))
-    return re.compile(body, 0 if case_sensitive else re.IGNORECASE | re.DOTALL)
+def glob_match(pattern: str, text: str, case_sensitive: bool) -> bool:
+    """Whether ``text`` matches a pattern where ``*`` is any run of characters.
+
+    Greedy leftmost search of each literal piece: linear in the text (no backtracking), so
+    no pattern can make a search slow."""
+    if not case_sensitive:
+        pattern, text = pattern.casefold(), text.casefold()
+    parts = pattern.split("*")
+    if len(parts) == 1:
+        return pattern == text
+    first, last, middle = parts[0], parts[-1], parts[1:-1]
+    if not text.startswith(first) or len(text) - len(first) < len(last):
+        return False
+    pos, end = len(first), len(text) - len(last)
+    if not text.endswith(last):
+        return False
+    for piece in middle:
+        if not piece:
+            continue
+        found = text.find(piece, pos, end)
+        if found < 0:
+            return False
+        pos = found + len(piece)
+    return pos <= end
 
 
 def _matches_one(
@@ -235,7 +263,7 @@ def _matches_one(
     """Whether one field value satisfies ``op value`` (``op`` is never ``!=`` here)."""
     have = _text(candidate)
     if op == "=" and "*" in value:
-        return _wildcard(value, case_sensitive).fullmatch(have) is not None
+        return glob_match(value, have, case_sensitive)
     if order is not None:
         ranks = {v.lower(): k for k, v in enumerate(order)}
         if have.lower() in ranks and value.lower() in ranks:

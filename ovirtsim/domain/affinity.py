@@ -1,82 +1,54 @@
-"""Affinity groups and labels: their members, and the rules placement obeys.
+"""Affinity groups and labels: their label members, the labels of VMs and hosts, and the
+rules placement obeys.
 
-A group keeps the ids of its members (``_vms``, ``_hosts``, ``_vm_labels``,
-``_host_labels``); ``POST .../affinitygroups/{g}/vms`` with an existing VM's id makes it a
-member. Enforcing rules filter hosts out; non-enforcing ones only make hosts less preferred.
-A label ties VMs to hosts: a labelled VM runs only on hosts that carry its labels.
+Members are reference lists on the group or label (``vms``, ``hosts``, ``vm_labels``,
+``host_labels``; see ``memberships``). Enforcing rules filter hosts out; non-enforcing ones
+only make hosts less preferred. A label ties VMs to hosts: a labelled VM runs only on the
+hosts of its labels (when the label has hosts).
 """
 
 from __future__ import annotations
 
 from ..core import registry as on
 from ..core.context import Context
-from ..core.errors import NotFound, conflict, incomplete
+from ..core.errors import NotFound
 from ..core.registry import View
 from ..dispatch.references import resolve_refs
 from ..dispatch.rules import RUNNING
 from ..web.routing import Node
-
-MEMBERS = {"vms": ("_vms", "vms", "VM"), "hosts": ("_hosts", "hosts", "Host"),
-           "vm_labels": ("_vm_labels", "affinitylabels", "Label"),
-           "host_labels": ("_host_labels", "affinitylabels", "Label")}
+from .memberships import _members
 
 
-def _membership(link: str, owner: str) -> View:
-    key, source, label = MEMBERS[link]
-
-    def match(ctx: Context, parent: dict | None, obj: dict) -> bool:
-        return obj.get("id") in ((parent or {}).get(key) or [])
-
-    def attach(ctx: Context, node: Node, parent: Node, data: dict) -> dict:
-        resolve_refs(ctx, node.type or "", data)
-        oid = data.get("id")
-        if not oid:
-            raise incomplete(label, "id|name")
-        obj = ctx.store.get(source, oid)
-        if obj is None:
-            raise NotFound()
-        group = ctx.store.get(parent.coll or "", str(parent.id)) or {}
-        ids = list(group.get(key) or [])
-        if oid in ids:
-            raise conflict("add", label, f"The {label} is already a member of the "
-                           f"{owner}.")
-        ctx.store.update(parent.coll or "", str(parent.id), **{key: [*ids, oid]})
-        return obj
-
-    def detach(ctx: Context, node: Node, parent: Node) -> None:
-        group = ctx.store.get(parent.coll or "", str(parent.id)) or {}
-        ids = [i for i in group.get(key) or [] if i != node.id]
-        ctx.store.update(parent.coll or "", str(parent.id), **{key: ids})
-
-    return View(source, match=match, attach=attach, detach=detach)
+def ids(obj: dict, key: str) -> list[str]:
+    """The ids of a member list (``vms``, ``hosts``, ``vm_labels``, ``host_labels``)."""
+    return [r["id"] for r in obj.get(key) or [] if isinstance(r, dict) and r.get("id")]
 
 
-for _link in MEMBERS:
-    on.view("affinity_group", _link, _membership(_link, "Affinity Group"))
-on.view("affinity_label", "vms", _membership("vms", "Affinity Label"))
-on.view("affinity_label", "hosts", _membership("hosts", "Affinity Label"))
+on.view("affinity_group", "vm_labels", _members("affinitylabels", "vm_labels"))
+on.view("affinity_group", "host_labels", _members("affinitylabels", "host_labels"))
 
 
-def _labels_of(kind: str) -> View:
-    key = MEMBERS[kind][0]
+def _labels_of(key: str) -> View:
+    """The labels of a VM or host (``/vms/x/affinitylabels``): attaching one adds the VM or
+    host to the label's members."""
 
     def match(ctx: Context, parent: dict | None, label: dict) -> bool:
-        return (parent or {}).get("id") in (label.get(key) or [])
+        return (parent or {}).get("id") in ids(label, key)
 
     def attach(ctx: Context, node: Node, parent: Node, data: dict) -> dict:
         resolve_refs(ctx, "affinity_label", data)
         label = ctx.store.get("affinitylabels", data.get("id") or "")
         if label is None:
             raise NotFound()
-        ids = list(label.get(key) or [])
-        if parent.id not in ids:
-            ctx.store.update("affinitylabels", label["id"], **{key: [*ids, parent.id]})
+        refs = list(label.get(key) or [])
+        if parent.id not in ids(label, key):
+            ctx.store.update("affinitylabels", label["id"], **{key: [*refs, {"id": parent.id}]})
         return ctx.store.get("affinitylabels", label["id"]) or label
 
     def detach(ctx: Context, node: Node, parent: Node) -> None:
         label = node.obj or {}
-        ids = [i for i in label.get(key) or [] if i != parent.id]
-        ctx.store.update("affinitylabels", str(label.get("id")), **{key: ids})
+        refs = [r for r in label.get(key) or [] if r.get("id") != parent.id]
+        ctx.store.update("affinitylabels", str(label.get("id")), **{key: refs})
 
     return View("affinitylabels", match=match, attach=attach, detach=detach)
 
@@ -85,16 +57,8 @@ on.view("vm", "affinity_labels", _labels_of("vms"))
 on.view("host", "affinity_labels", _labels_of("hosts"))
 
 
-def _take_inline_members(data: dict) -> None:
-    for link, (key, _, _) in MEMBERS.items():
-        refs = data.pop(link, None)
-        if isinstance(refs, list):
-            data[key] = [r["id"] for r in refs if isinstance(r, dict) and r.get("id")]
-
-
 @on.before("add", "affinity_group")
 def group_defaults(ctx: Context, node: Node, data: dict) -> None:
-    _take_inline_members(data)
     legacy_positive = data.get("positive", True)
     legacy_enforcing = data.get("enforcing", True)
     rule = {"enabled": True, "positive": legacy_positive, "enforcing": legacy_enforcing}
@@ -109,7 +73,6 @@ def group_defaults(ctx: Context, node: Node, data: dict) -> None:
 
 @on.before("update", "affinity_group")
 def group_update(ctx: Context, node: Node, data: dict) -> None:
-    _take_inline_members(data)
     if "positive" in data or "enforcing" in data:
         vr = dict(data.get("vms_rule") or (node.obj or {}).get("vms_rule") or {})
         for k in ("positive", "enforcing"):
@@ -120,7 +83,6 @@ def group_update(ctx: Context, node: Node, data: dict) -> None:
 
 @on.before("add", "affinity_label")
 def label_defaults(ctx: Context, node: Node, data: dict) -> None:
-    _take_inline_members(data)
     data.setdefault("read_only", False)
     data.setdefault("has_implicit_affinity_group", False)
 
@@ -129,18 +91,18 @@ def groups_of(ctx: Context, vm: dict) -> list[dict]:
     """The affinity groups of the VM's cluster that hold it (directly or by a label)."""
     cl = (vm.get("cluster") or {}).get("id")
     labels = {lb["id"] for lb in ctx.store.items("affinitylabels")
-              if vm["id"] in (lb.get("_vms") or [])}
+              if vm["id"] in ids(lb, "vms")}
     return [g for g in ctx.store.items(f"clusters/{cl}/affinitygroups")
-            if vm["id"] in (g.get("_vms") or []) or labels & set(g.get("_vm_labels") or [])]
+            if vm["id"] in ids(g, "vms") or labels & set(ids(g, "vm_labels"))]
 
 
 def _member_hosts(ctx: Context, group: dict, vm: dict, placed: dict[str, str]) -> set[str]:
     """Hosts where the group's other VMs run (``placed`` overrides: planned moves)."""
     out = set()
-    labels = set(group.get("_vm_labels") or [])
-    members = set(group.get("_vms") or []) | {
+    labels = set(ids(group, "vm_labels"))
+    members = set(ids(group, "vms")) | {
         v for lb in ctx.store.items("affinitylabels") if lb["id"] in labels
-        for v in lb.get("_vms") or []}
+        for v in ids(lb, "vms")}
     for vid in members - {vm["id"]}:
         if vid in placed:
             out.add(placed[vid])
@@ -172,9 +134,9 @@ def violations(ctx: Context, vm: dict, host: dict,
                 else:
                     soft += 1
         hr = g.get("hosts_rule") or {}
-        hosts = set(g.get("_hosts") or []) | {
+        hosts = set(ids(g, "hosts")) | {
             h for lb in ctx.store.items("affinitylabels")
-            if lb["id"] in set(g.get("_host_labels") or []) for h in lb.get("_hosts") or []}
+            if lb["id"] in set(ids(g, "host_labels")) for h in ids(lb, "hosts")}
         if hosts and hr.get("enabled", True):
             broken = hid not in hosts if hr.get("positive", True) else hid in hosts
             if broken:
@@ -183,6 +145,6 @@ def violations(ctx: Context, vm: dict, host: dict,
                 else:
                     soft += 1
     for lb in ctx.store.items("affinitylabels"):
-        if vm["id"] in (lb.get("_vms") or []) and hid not in (lb.get("_hosts") or []):
+        if vm["id"] in ids(lb, "vms") and ids(lb, "hosts") and hid not in ids(lb, "hosts"):
             hard.append("Label")
     return hard, soft

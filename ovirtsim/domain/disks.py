@@ -23,6 +23,9 @@ def disk_add(ctx: Context, node: Node, data: dict) -> None:
 def disk_defaults(data: dict) -> None:
     """Complete a new disk document (status locked until the image is 'created')."""
     data.setdefault("name", data.get("alias") or f"disk_{data['id'][:8]}")
+    if data.get("lun_storage"):
+        direct_lun(data)
+        return
     size = int(data.get("provisioned_size", 0))
     if size <= 0:
         raise Fault(400, "Operation Failed", "[Cannot add Virtual Disk. Disk size must be "
@@ -39,6 +42,20 @@ def disk_defaults(data: dict) -> None:
     data.setdefault("backup", "none")
     if data.get("format") == "cow":
         data.setdefault("qcow_version", "qcow2_v3")
+
+
+def direct_lun(data: dict) -> None:
+    """A direct LUN disk: no image, the LUN's size, on no storage domain."""
+    units = (data["lun_storage"].get("logical_units") or [{}])
+    size = int(units[0].get("size") or data.get("provisioned_size") or 0)
+    data.update(storage_type="lun", status="ok", provisioned_size=size, actual_size=size,
+                total_size=size, sparse=False)
+    data.pop("storage_domains", None)
+    data["lun_storage"].setdefault("id", units[0].get("id"))
+    data.setdefault("content_type", "data")
+    data.setdefault("shareable", False)
+    data.setdefault("propagate_errors", False)
+    data.setdefault("wipe_after_delete", False)
 
 
 @on.after("add", "disk")

@@ -7,16 +7,19 @@ from ..core.context import Context
 from ..core.errors import conflict
 from ..core.registry import View
 from ..web.routing import Node
+from .cluster_networks import cluster_attach, cluster_detach, cluster_fields
 from .vms import new_mac
 
+on.extra("network")(cluster_fields)
 
-def _same_data_center(ctx: Context, cluster: dict, network: dict) -> bool:
-    return (network.get("data_center") or {}).get("id") == \
-        (cluster.get("data_center") or {}).get("id")
+
+def _in_cluster(ctx: Context, cluster: dict, network: dict) -> bool:
+    return str(cluster.get("id")) in (network.get("_clusters") or {})
 
 
 on.view("data_center", "networks", View("networks", "data_center"))
-on.view("cluster", "networks", View("networks", match=_same_data_center))
+on.view("cluster", "networks", View("networks", match=_in_cluster,
+                                    attach=cluster_attach, detach=cluster_detach))
 on.view("network", "vnic_profiles", View("vnicprofiles", "network"))
 
 

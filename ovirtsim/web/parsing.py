@@ -7,15 +7,19 @@ from typing import Any
 
 from ..core.errors import Fault
 from ..core.model import ApiModel, Member, Method
+from ..dispatch.validation import MAX_DEPTH, check, json_depth_ok
 from .codec import Codec
 from .protocol import Request
 
 
 def load_json(body: bytes) -> Any:
-    """A JSON request body, or the engine's fault for malformed input."""
+    """A JSON request body, or the engine's fault for malformed or too deep input."""
+    if not json_depth_ok(body):
+        raise Fault(400, "Request syntactically incorrect.",
+                    f"The request is nested deeper than {MAX_DEPTH} levels.")
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise Fault(400, "Request syntactically incorrect.", None) from None
 
 
@@ -30,8 +34,11 @@ def parse_body(codec: Codec, req: Request, type_name: str) -> dict:
     if not req.body.strip():
         return {}
     if req.input_fmt == "json":
-        return codec.from_json(load_json(req.body), type_name)
-    return codec.from_xml(codec.parse_xml_body(req.body), type_name)
+        data = codec.from_json(load_json(req.body), type_name)
+    else:
+        data = codec.from_xml(codec.parse_xml_body(req.body), type_name)
+    check(data)
+    return data
 
 
 def parse_action(codec: Codec, model: ApiModel, req: Request, method: Method) -> dict:
@@ -49,6 +56,7 @@ def parse_action(codec: Codec, model: ApiModel, req: Request, method: Method) ->
             if t is None or v is None:
                 continue
             out[k] = codec._from_json_value(k, t, v)
+        check(out)
         return out
     elem = codec.parse_xml_body(req.body)
     for child in elem:
@@ -58,4 +66,5 @@ def parse_action(codec: Codec, model: ApiModel, req: Request, method: Method) ->
         if t is None:
             continue
         out[child.tag] = codec._from_xml_value(child, t)
+    check(out)
     return out

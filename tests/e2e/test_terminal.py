@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -202,3 +203,16 @@ def test_tab_offers_the_required_option_first_and_dry_run_shows_the_request(term
     terminal.send("e2e-order --cluster-name Default --template-name Blank --dry-run\r")
     terminal.expect_exact("<name>e2e-order</name>")
     terminal.expect(PROMPT)
+
+
+def test_a_secret_option_asks_without_echo_and_dry_run_masks_it(terminal, home: Path):
+    screen = io.StringIO()
+    terminal.logfile_read = screen  # everything the terminal shows from here on
+    terminal.send("action host host0 install --root_password - --dry-run\r")
+    terminal.expect_exact("root_password: ")
+    terminal.send("Zq9-typed-secret\r")
+    terminal.expect_exact("<root_password>********</root_password>")
+    terminal.expect(PROMPT)
+    assert "Zq9-typed-secret" not in screen.getvalue()
+    leave(terminal)
+    assert "root_password" not in (home / "data" / "ovirtshell" / "history").read_text()

@@ -70,8 +70,7 @@ def test_role_with_two_permits(ovirt, api):
     run = ovirt("-E", "create role --name shell-ops --permits id=1 --permits id=4")
     assert run.status == ExitStatus.OK, run.err
     role = _one(api.roles_service(), "shell-ops")
-    # the simulator keeps permits inline in the role (a real engine serves them as a sub-collection)
-    permits = api.roles_service().role_service(role.id).get().permits
+    permits = api.roles_service().role_service(role.id).permits_service().list()
     assert sorted(p.id for p in permits) == ["1", "4"]
 
 
@@ -83,11 +82,11 @@ def test_gluster_volume_with_two_bricks(ovirt, api):
     assert run.status == ExitStatus.OK, run.err
     volumes = api.clusters_service().cluster_service(cluster).gluster_volumes_service()
     volume = _one(volumes, "shell-gv")
-    bricks = volumes.volume_service(volume.id).get().bricks  # the simulator keeps them inline
+    bricks = volumes.volume_service(volume.id).gluster_bricks_service().list()
     assert sorted((b.server_id, b.brick_dir) for b in bricks) == [(host, "/b1"), (host, "/b2")]
 
 
-def test_bond_of_two_nics_via_setupnetworks_dry_run(ovirt, api):
+def test_bond_of_two_nics_via_setupnetworks(ovirt, api):
     host = _one(api.hosts_service(), "host0").id
     before = len(api.events_service().list())
     for value in ("name=bond0,bonding.slaves.name=eth1,bonding.slaves.name=eth2",
@@ -101,6 +100,12 @@ def test_bond_of_two_nics_via_setupnetworks_dry_run(ovirt, api):
                         "<host_nic><name>eth1</name></host_nic><host_nic><name>eth2</name></host_nic>"
                         "</slaves></bonding></host_nic></modified_bonds></action>")  # fmt: skip
     assert len(api.events_service().list()) == before  # nothing was sent that changes state
+    run = ovirt("-E", "action host host0 setupnetworks "
+                      "--modified_bonds 'name=bond0,bonding.slaves.name=eth2,bonding.slaves.name=eth3'")  # fmt: skip
+    assert run.status == ExitStatus.OK, run.err
+    nics = {n.id: n.name for n in api.hosts_service().host_service(host).nics_service().list()}
+    [bond] = [n for n in api.hosts_service().host_service(host).nics_service().list() if n.name == "bond0"]
+    assert sorted(nics[s.id] for s in bond.bonding.slaves) == ["eth2", "eth3"]
 
 
 def test_dry_run_sends_nothing_for_every_writing_verb(ovirt, api):

@@ -267,7 +267,22 @@ def test_what_is_never_recorded(make_shell):
     assert not recordable("create user --password x", registry)
     assert not recordable("update host h --root_password x", registry)
     assert not recordable("echo passwd", registry)
+    assert not recordable("action host h install --root_password-file /tmp/f", registry)
+    assert not recordable("create host --ssh-user-password -", registry)
+    assert not recordable("create storageconnection --iscsi-Password_file f", registry)
     assert not recordable("   ", registry)
+
+
+def test_a_secret_option_line_runs_but_is_not_recorded(make_shell, pipe, tmp_path: Path):
+    secret = tmp_path / "root.secret"
+    secret.write_text("Zq9-kept-out\n")
+    shell = make_shell()
+    keys = f"action host host0 install --root_password-file {secret} --dry-run\recho kept\r"
+    session = run(shell, pipe, keys)
+    assert "<root_password>********</root_password>" in session.out
+    assert "Zq9-kept-out" not in session.out
+    assert shell.history == ["echo kept"]
+    assert "root_password" not in (shell.env.data_dir / "history").read_text()
 
 
 # -- completion ------------------------------------------------------------------------------
@@ -350,7 +365,10 @@ def test_tab_completes_in_the_session(make_shell, pipe):
         pipe.send_text("v")
         menu_for("show vm v")
         seen["menu"] = [c.display_text for c in buffer.complete_state.completions]
-        pipe.send_text("\t")  # the first entry
+        pipe.send_text("\t")  # the candidates' common part, as readline does
+        wait_for(lambda: buffer.text == "show vm vm", "the common part")
+        menu_for("show vm vm")
+        pipe.send_text("\t")  # then the first entry
         wait_for(lambda: buffer.text == "show vm vm0 ", "the first entry")
         pipe.send_text("\r\r\x04")  # close the menu, run, leave
 

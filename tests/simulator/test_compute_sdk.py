@@ -256,10 +256,11 @@ def test_pool_of_three_and_allocation(sim: SimulatorHandle,
     conn = _user_connection(sim)
     try:
         conn.system_service().vm_pools_service().pool_service(pool.id).allocate_vm()
-        mine = [v.name for v in conn.system_service().vms_service().list()]
-        assert "vm0" in mine and len([n for n in mine if n.startswith("desk-")]) == 1
-        got = next(n for n in mine if n.startswith("desk-"))
-        assert _vm(sdk_connection, got).status == types.VmStatus.UP
+        perms = system.users_service().user_service(user.id).permissions_service().list()
+        given = [p.vm.id for p in perms if p.vm and p.vm.id in {v.id for v in members}]
+        assert len(given) == 1                               # one VM is now the user's
+        seen = conn.system_service().vms_service().vm_service(given[0]).get()
+        assert seen.name.startswith("desk-") and seen.status == types.VmStatus.UP
         with pytest.raises(sdk.Error, match="maximum number of VMs"):
             conn.system_service().vm_pools_service().pool_service(pool.id).allocate_vm()
     finally:

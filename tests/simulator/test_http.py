@@ -201,12 +201,12 @@ def test_not_found_and_method_not_allowed(client: httpx.Client) -> None:
 
 def test_unsimulated_action_is_501(client: httpx.Client) -> None:
     vid = _vm_id(client, "vm2")
-    resp = client.post(f"/vms/{vid}/export", content="<action/>",
+    resp = client.post(f"/vms/{vid}/screenshot", content="<action/>",
                        headers={"Content-Type": "application/xml"})
     assert resp.status_code == 501
     fault = _xml(resp)
     assert fault.findtext("reason") == "Not Implemented"
-    assert "export" in fault.findtext("detail")
+    assert "screenshot" in fault.findtext("detail")
     # signature methods are not URLs
     assert client.post(f"/vms/{vid}/toexportdomain", content="<action/>").status_code == 404
     assert client.post("/vms/fromscratch", content="<vm/>").status_code == 404

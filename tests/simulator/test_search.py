@@ -139,7 +139,6 @@ def test_parse_sort_and_page(
 @pytest.mark.parametrize(
     "text, detail",
     [
-        ("name", "$name$"),
         ("name web1", "name $web1$"),
         ("name=", "name$=$"),
         ("name==x", "name=$=$x"),

@@ -201,6 +201,15 @@ def test_parent_options(context):
     assert "--interface" in complete(context, "create nic --parent-vm-name web1 --")
 
 
+def test_only_parent_options_that_work_for_the_type(context):
+    offered = set(complete(context, "list vms --"))
+    assert "--parent-cluster-name" not in offered and "--parent-datacenter-name" not in offered
+    assert {"--parent-storagedomain-name", "--parent-affinitygroup-name"} <= offered
+    deeper = set(complete(context, "list vms --parent-affinitygroup-name g1 --"))
+    assert "--parent-cluster-name" in deeper and "--parent-storagedomain-name" not in deeper
+    assert "--parent-storagedomain-name" not in complete(context, "update vms --")  # cannot be updated there
+
+
 def test_action_names_and_options(context):
     actions = complete(context, "action vm web1 ")
     assert {"start", "stop", "migrate", "shutdown", "ticket"} <= set(actions)
@@ -309,3 +318,12 @@ def test_top_level_types_come_before_sub_collection_only_ones(context):
     shown = complete(context, "list v")
     assert shown.index("vms") < shown.index("virtualfunctionallowedlabels")
     assert shown[:3] == ["vms", "vmpools", "vnicprofiles"]
+
+
+def test_a_secret_option_is_offered_in_its_file_form(context, tmp_path, monkeypatch):
+    offered = complete(context, "action host host0 install --root")
+    assert "--root_password-file" in offered and "--root_password" not in offered
+    assert "--ssh-user-password-file" in complete(context, "create host --ssh-user-p")
+    (tmp_path / "pw.txt").write_text("x\n")
+    monkeypatch.chdir(tmp_path)
+    assert "pw.txt" in complete(context, "action host host0 install --root_password-file p")

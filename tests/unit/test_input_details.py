@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from functools import lru_cache
 
 import pytest
@@ -13,7 +14,9 @@ from lxml import etree
 
 from ovirtshell import helptext
 from ovirtshell.api.codec import encode
+from ovirtshell.bulk import BULK_OPTIONS
 from ovirtshell.commands import Registry
+from ovirtshell.follow import FOLLOW_OPTIONS
 from ovirtshell.metadata import inputs
 from ovirtshell.metadata.derive import need_for
 from ovirtshell.metadata.loader import BUNDLED_MODEL, build_index
@@ -139,7 +142,13 @@ def test_every_documented_input_has_an_option_that_lands_in_the_body():
         else:
             value = raw
         parent_options = [(f"parent-{p}-identifier", "P") for p in parents]
-        request = options.parse([*parent_options, (need.option, value)])
+        given = need.option
+        if spec.secret:  # a secret comes from a file, never from the command line
+            secret_file = tempfile.NamedTemporaryFile("w", suffix=".secret")
+            secret_file.write(value + "\n")
+            secret_file.flush()
+            given, value = f"{need.option}-file", secret_file.name
+        request = options.parse([*parent_options, (given, value)])
         if need.target == "query":
             assert request.query, path
             checked += 1
@@ -213,6 +222,21 @@ def _json_sample(type_name: str, depth: int = 0) -> dict:
     return {member.name: [inner] if member.is_list else inner}
 
 
+def _secret_parses(options: OptionSet, option: str) -> str | None:
+    """A secret's help spelling is its file form, and its bare form (`--x -`) names it too."""
+    with tempfile.NamedTemporaryFile("w", suffix=".secret") as handle:
+        handle.write("s3cret\n")
+        handle.flush()
+        name = option if option.endswith("-file") else f"{option}-file"
+        try:
+            request = options.parse([(name, handle.name)])
+        except UsageError as exc:
+            return f"--{name}: {exc}"
+    if "s3cret" not in json.dumps([request.body, request.query]):
+        return f"--{name} did not land in the request"
+    return None
+
+
 def _parses(options: OptionSet, spelling: str, extra: tuple[str, ...]) -> str | None:
     """None when every option a help spelling stands for parses with a sample value."""
     head, _, fields = spelling.partition(" ")
@@ -228,6 +252,8 @@ def _parses(options: OptionSet, spelling: str, extra: tuple[str, ...]) -> str | 
         spec = options.get(option)
         if spec is None:
             return f"--{option} is not an option"
+        if spec.secret:
+            return _secret_parses(options, option)
         if spec.kind == "json" or spec.kind == "struct" and not spec.fields:
             sample = json.dumps(_json_sample(spec.type))
         else:
@@ -250,7 +276,7 @@ def test_every_spelling_in_every_help_page_parses():
     pages = spellings = 0
     for verb in ("create", "update", "delete", "action", "list", "show"):
         spec = registry.get(verb).SPEC
-        extra = ("all", "help")
+        extra = ("all", "help", *BULK_OPTIONS, *FOLLOW_OPTIONS)  # the commands' own, outside the model
         for name in ix.type_names(verb):
             for resource in ix.resources(name):
                 actions = resource.actions if verb == "action" else (None,)

@@ -267,3 +267,42 @@ def test_every_type_verb_and_action_of_the_full_model_derives_cleanly():
                     assert options.get(f"parent-{parent}-name") is not None
                 built += 1
     assert built > 800
+
+
+# -- secrets ----------------------------------------------------------------------------------
+
+
+def test_secret_options_are_derived_from_the_attribute_names():
+    from ovirtshell.metadata.options import is_secret
+
+    assert is_secret("password") and is_secret("root_password")
+    assert not is_secret("passwords") and not is_secret("public_key") and not is_secret("pass_through")
+    secret = {s.name for s in full().options("create", "host").specs if s.secret}
+    assert {"root_password", "ssh-user-password", "power_management-password"} <= secret
+    assert all(name.endswith("password") for name in secret)
+    assert {s.name for s in full().options("create", "user").specs if s.secret} == {"password"}
+    assert "root_password" in {s.name for s in full().options("action", "host", (), "install").specs if s.secret}
+    assert not [s for s in full().options("create", "vm").specs if s.secret and s.kind == "json"]
+    for type_name, name in (("storagedomain", "storage-password"), ("externalvmimport", "password"),
+                            ("storageconnection", "password"), ("fenceagent", "password")):
+        parents = ("host",) if type_name == "fenceagent" else ()
+        assert full().options("create", type_name, parents).get(name).secret, type_name
+
+
+def test_a_secret_comes_from_its_file_form_and_never_from_the_line(tmp_path):
+    options = full().options("create", "host")
+    secret = tmp_path / "pw"
+    secret.write_text("s3cret\nsecond line\n")
+    request = options.parse([("root_password-file", str(secret)), ("ssh-user-password_file", str(secret))])
+    assert request.body["root_password"] == "s3cret"
+    assert request.body["ssh"]["user"]["password"] == "s3cret"
+    assert options.get("root_password").display() == "--root_password-file"
+    assert options.get("name-file") is None  # only secrets have a file form
+    for pairs in ([("root_password", "s3cret")], [("root_password", None)], [("root_password-file", None)],
+                  [("ssh", '{"user": {"password": "s3cret"}}')]):
+        with pytest.raises(UsageError) as caught:
+            options.parse(pairs)
+        assert "s3cret" not in str(caught.value) and "-file" in str(caught.value)
+        assert caught.value.status == ExitStatus.SYNTAX_ERROR
+    with pytest.raises(UsageError, match="asks on a terminal and there is none"):
+        options.parse([("root_password", "-")])  # pytest's stdin is no terminal

@@ -450,3 +450,15 @@ def test_importing_render_does_not_import_pygments_or_tabulate():
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout.strip() == "False False"
+
+
+def test_wide_characters_align_after_an_ascii_table() -> None:
+    """wcwidth is loaded only when a cell is not ASCII; a later wide cell still aligns."""
+    from ovirtshell.output.table import render_table
+
+    first, wide = io.StringIO(), io.StringIO()
+    render_table([{"name": "a", "id": "1"}], first)
+    render_table([{"name": "日本語", "id": "1"}, {"name": "ab", "id": "2"}], wide)
+    lines = wide.getvalue().splitlines()
+    assert lines[2] == "日本語  1"  # three wide characters fill the six-column name column
+    assert lines[3] == "ab      2"

@@ -1,0 +1,137 @@
+"""A collection read as a stream: each object decoded as its element ends, then dropped.
+
+A 10,000-VM listing is 60 MB of XML; parsing it whole and decoding every object at once costs
+memory in proportion to the engine's size. Here the body is fed to lxml's pull parser chunk
+by chunk as it arrives; each top-level element is decoded when its end tag is read, handed
+on, and cleared from the tree, so the memory held is one object (plus what the reader keeps).
+
+Readers tell the stream which top-level fields they show (`only`) and which a client-side
+filter reads (`where`): only those members are decoded, and lxml never builds Python proxies
+for the rest. The body itself comes through the client's transport, so its limits apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from lxml import etree
+
+from ovirtshell.api.codec import CodecError, decode_element
+from ovirtshell.metadata.model import Model
+
+# Navigation, not data (as in the codec): dropped from a collection.
+_SKIPPED = frozenset({"link", "actions"})
+
+
+class ObjectStream:
+    """The objects of one collection document, read once, in document order.
+
+    Iterate it to get plain-data dicts; `document()` instead gives the raw bytes (for `-o xml`).
+    Malformed XML or a failing transport raise `CommunicationError` from the iteration.
+    """
+
+    def __init__(self, model: Model, type_name: str, chunks: Iterable[bytes]):
+        self._model = model
+        self._type = type_name
+        self._chunks = chunks
+        self._shown: frozenset[str] | None = None
+        self._filtered: frozenset[str] = frozenset()
+        self._keep: Callable[[dict[str, Any]], bool] | None = None
+        self._shape: Callable[[Any], Any] | None = None
+        self._read = False
+        self.count = 0  # objects handed on so far
+
+    @property
+    def filtered(self) -> bool:
+        """Whether a client-side filter drops objects (the engine's document no longer matches)."""
+        return self._keep is not None
+
+    def only(self, keys: Iterable[str] | None) -> None:
+        """Decode only these top-level fields of the objects still to come (None: every field)."""
+        self._shown = None if keys is None else frozenset(keys)
+
+    def where(self, keep: Callable[[dict[str, Any]], bool], keys: Iterable[str]) -> None:
+        """Yield only the objects `keep` accepts; it reads the top-level fields `keys`."""
+        self._keep = keep
+        self._filtered = frozenset(keys)
+
+    def map(self, shape: Callable[[Any], Any]) -> None:
+        """Hand on `shape(object)` instead of each object (e.g. sizes with units for people)."""
+        self._shape = shape
+
+    def _keys(self) -> frozenset[str] | None:
+        return None if self._shown is None else self._shown | self._filtered
+
+    def document(self) -> bytes:
+        """The whole document as the engine sent it, undecoded."""
+        self._start()
+        return b"".join(self._chunks)
+
+    def close(self) -> None:
+        """Stop reading (the response is released)."""
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+
+    def _start(self) -> None:
+        if self._read:
+            raise RuntimeError("a stream is read once")
+        self._read = True
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        self._start()
+        keep = self._keep
+        for item in self._objects():
+            if keep is None or keep(item):
+                self.count += 1
+                yield item if self._shape is None else self._shape(item)
+
+    def _objects(self) -> Iterator[dict[str, Any]]:
+        model, type_name = self._model, self._type
+        parser = etree.XMLPullParser(
+            events=("end",),
+            tag=type_name,  # only the items' end tags reach Python, not their millions of children
+            remove_comments=True,
+            remove_pis=True,
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=True,
+        )
+        try:
+            for chunk in self._chunks:
+                parser.feed(chunk)
+                for _, el in parser.read_events():
+                    parent = el.getparent()
+                    if parent is None:  # a single object where a collection was expected
+                        yield decode_element(model, type_name, el, self._keys())
+                        continue
+                    if parent.getparent() is not None or parent.tag == type_name:
+                        continue  # an element of the same name inside an object
+                    for other in _earlier_siblings(el, type_name):
+                        yield decode_element(model, type_name, other, self._keys())
+                    yield decode_element(model, type_name, el, self._keys())
+                    el.clear()
+            root = parser.close()
+        except etree.XMLSyntaxError as exc:
+            raise CodecError(f"malformed response: not well-formed XML ({exc})") from None
+        finally:
+            self.close()
+        if root is not None and root.tag != type_name:
+            for other in list(root):
+                if isinstance(other.tag, str) and other.tag not in _SKIPPED and other.tag != type_name:
+                    yield decode_element(model, type_name, other, self._keys())
+
+
+def _earlier_siblings(el: Any, item_tag: str) -> Iterator[Any]:
+    """Drop what precedes `el` in its parent; yield those elements that are data, not items
+    already handed on (an engine may put other elements among the items: keep them)."""
+    parent = el.getparent()
+    while True:
+        first = parent[0]
+        if first is el:
+            return
+        tag = first.tag
+        if isinstance(tag, str) and tag != item_tag and tag not in _SKIPPED:
+            yield first
+        del parent[0]

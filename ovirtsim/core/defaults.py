@@ -1,0 +1,84 @@
+"""What the engine always returns on an object, whoever created it.
+
+Clients read these sub-objects without checking for them (Ansible's ``ovirt_host`` reads
+``host.os.custom_kernel_cmdline``, ``ovirt_vm`` lists ``/vms/{id}/cdroms`` and takes the
+first). The seed and the add handlers both complete new objects here, so seeded and created
+objects look alike.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from .store import Store
+
+NAMESPACE = uuid.UUID("6c1b2f6e-4f0e-4a43-9d1e-0b5f4e6a7c21")
+ZERO = "00000000-0000-0000-0000-000000000000"
+
+
+def _deep_defaults(data: dict, defaults: dict[str, Any]) -> None:
+    for key, value in defaults.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            _deep_defaults(data[key], value)
+        elif key not in data or data[key] is None:
+            data[key] = value
+
+
+_KSM = {"enabled": False, "merge_across_nodes": True}
+
+_DEFAULTS: dict[str, dict[str, Any]] = {
+    "host": {
+        "os": {"custom_kernel_cmdline": "", "reported_kernel_cmdline": ""},
+        "power_management": {"enabled": False, "automatic_pm_enabled": True, "kdump_detection":
+                             True, "pm_proxies": []},
+        "ksm": {"enabled": False},
+        "kdump_status": "disabled",
+    },
+    "cluster": {
+        "ksm": _KSM,
+        "required_rng_sources": ["urandom"],
+        "ballooning_enabled": False,
+        "memory_policy": {"over_commit": {"percent": 100},
+                          "transparent_hugepages": {"enabled": True}},
+        "error_handling": {"on_error": "migrate"},
+        "fencing_policy": {"enabled": True},
+        "migration": {"auto_converge": "inherit", "compressed": "inherit",
+                      "encrypted": "inherit"},
+    },
+    "template": {
+        "bios": {"type": "cluster_default", "boot_menu": {"enabled": False}},
+        "usb": {"enabled": False},
+        "io": {"threads": 1},
+        "sso": {"methods": [{"id": "guest_agent"}]},
+        "console": {"enabled": False},
+    },
+    "vm": {
+        "bios": {"type": "cluster_default", "boot_menu": {"enabled": False}},
+        "usb": {"enabled": False},
+        "io": {"threads": 1},
+        "sso": {"methods": [{"id": "guest_agent"}]},
+        "console": {"enabled": False},
+    },
+}
+
+
+def complete(store: Store, coll: str, type_name: str, data: dict) -> None:
+    """Fill the sub-objects the engine always has into a document about to be stored."""
+    if coll.count("/") == 0 and type_name in _DEFAULTS:
+        _deep_defaults(data, _DEFAULTS[type_name])
+        if type_name == "cluster" and "scheduling_policy" not in data:
+            policy = next(iter(store.items("schedulingpolicies")), None)
+            if policy is not None:
+                data["scheduling_policy"] = {"id": policy["id"]}
+
+
+def vm_devices(store: Store, vm: dict, now: int) -> None:
+    """A new VM's CD-ROM (one, empty) and its "Active VM" snapshot."""
+    vid = vm["id"]
+    store.put(f"vms/{vid}/cdroms", "cdrom", {
+        "id": str(uuid.uuid5(NAMESPACE, f"cdrom:{vid}")), "vm": {"id": vid}})
+    store.put(f"vms/{vid}/snapshots", "snapshot", {
+        "id": str(uuid.uuid5(NAMESPACE, f"active-snapshot:{vid}")), "description": "Active VM",
+        "snapshot_type": "active", "snapshot_status": "ok", "date": now,
+        "persist_memorystate": False, "vm": {"id": vid}})

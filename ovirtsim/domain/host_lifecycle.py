@@ -1,0 +1,94 @@
+"""Host install, upgrade check and upgrade (the oVirt Node flow included), with the states
+and events the engine shows."""
+
+from __future__ import annotations
+
+from ..core import registry as on
+from ..core.context import Context
+from ..core.errors import conflict
+from ..core.journal import end_job, event, start_job, user_label
+from ..web.routing import Node
+
+UPGRADABLE = ("up", "maintenance")
+
+
+@on.action("host", "install")
+def install(ctx: Context, node: Node, params: dict) -> dict:
+    store = ctx.store
+    host = store.get("hosts", str(node.id)) or {}
+    if host.get("status") not in ("maintenance", "install_failed", "non_operational",
+                                  "non_responsive", "down"):
+        raise conflict("install", "Host", "Host must be in Maintenance mode first.", True)
+    hid, name = host["id"], host["name"]
+    job = start_job(ctx, f"Installing Host {name}")
+    store.update("hosts", hid, status="installing")
+    event(ctx, 509, "normal", f"Installing Host {name}. Stage: Initializing.", host=hid)
+
+    def done() -> None:
+        store.update("hosts", hid, status="maintenance" if not params.get("activate", True)
+                     else "up")
+        event(ctx.background(), 505, "normal", f"Host {name} installed", host=hid)
+        end_job(ctx, job)
+
+    ctx.scheduler.sequence(f"host:{hid}", [(3.0, lambda: store.update(
+        "hosts", hid, status="initializing")), (2.0, done)])
+    return {"job": {"id": job}}
+
+
+@on.action("host", "upgrade_check")
+def upgrade_check(ctx: Context, node: Node, params: dict) -> dict:
+    store = ctx.store
+    host = store.get("hosts", str(node.id)) or {}
+    hid, name = host["id"], host["name"]
+    job = start_job(ctx, f"Checking for available updates on host {name}")
+    event(ctx, 885, "normal", f"Started to check for available updates on host {name}.",
+          host=hid)
+
+    def found() -> None:
+        store.update("hosts", hid, update_available=True)
+        event(ctx.background(), 884, "normal", f"Host {name} has available updates: "
+              + ("ovirt-node-ng-image-update." if host.get("type") == "ovirt_node"
+                 else "vdsm,vdsm-client."), host=hid)
+        end_job(ctx, job)
+
+    ctx.scheduler.sequence(f"upgradecheck:{hid}", [(2.0, found)])
+    return {"job": {"id": job}}
+
+
+@on.action("host", "upgrade")
+def upgrade(ctx: Context, node: Node, params: dict) -> dict:
+    """Maintenance (VMs migrated by the caller first), installing, reboot, then back to the
+    state the host had; the version moves on and no update is pending any more."""
+    store = ctx.store
+    host = store.get("hosts", str(node.id)) or {}
+    if host.get("status") not in UPGRADABLE:
+        raise conflict("upgrade", "Host", "Host must be Up or in Maintenance mode.", True)
+    if host.get("status") == "up" and any(
+            (v.get("host") or {}).get("id") == host["id"] and v.get("status") != "down"
+            for v in store.items("vms")):
+        raise conflict("upgrade", "Host", "Host is running VMs; move it to Maintenance "
+                       "first.", True)
+    hid, name, back = host["id"], host["name"], host["status"]
+    job = start_job(ctx, f"Upgrading Host {name}")
+    event(ctx, 840, "normal", f"Host {name} upgrade was started (User: {user_label(ctx)}).",
+          host=hid)
+    store.update("hosts", hid, status="installing")
+    reboot = params.get("reboot", True)
+
+    def done() -> None:
+        cur = store.get("hosts", hid) or {}
+        version = dict(cur.get("version") or {})
+        version["full_version"] = "vdsm-4.50.5.1-1.el8"
+        version["minor"] = 50
+        os = dict(cur.get("os") or {})
+        if cur.get("type") == "ovirt_node":
+            os["version"] = {"full_version": "4.5.6 - 1.el8", "major": 4}
+        store.update("hosts", hid, status=back, update_available=False, version=version,
+                     os=os)
+        event(ctx.background(), 842, "normal", f"Host {name} upgrade was completed "
+              "successfully.", host=hid)
+        end_job(ctx, job)
+
+    steps = [(3.0, lambda: store.update("hosts", hid, status="reboot"))] if reboot else []
+    ctx.scheduler.sequence(f"host:{hid}", steps + [(3.0, done)])
+    return {"job": {"id": job}}

@@ -1,0 +1,226 @@
+"""Listings are consumed as a stream: decoded object by object, rendered as they arrive.
+
+The bounded-memory tests feed a synthetic 20,000-VM document (about 25 MB, generated chunk by
+chunk so the test itself never holds it) through `ObjectStream` and the real renderers, and
+check with tracemalloc that the peak stays under a fixed bound far below the document's size:
+memory that does not grow with the engine's size, checked without any wall-clock limit.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ovirtshell.api.codec import CodecError, decode_list
+from ovirtshell.api.stream import ObjectStream
+from ovirtshell.commands.list import matcher
+from ovirtshell.metadata.model import Model
+from ovirtshell.output import render
+from ovirtshell.result import Result
+
+ROOT = Path(__file__).resolve().parents[2]
+OBJECTS = 20_000
+CHUNK = 64 * 1024
+#: Peak traced memory allowed while streaming 20,000 objects (the document is ~25 MB).
+BOUND = 4 * 1024 * 1024
+#: Growth of the peak resident size allowed while a process streams them (tree included).
+RSS_BOUND = 12 * 1024 * 1024
+#: The filter and table cases run on fewer objects: tracemalloc makes every allocation slow.
+SMALLER = 5_000
+#: The table keeps its cells until the widths are known (decoding the objects takes ~15x this).
+TABLE_BOUND = 10 * 1024 * 1024
+
+
+MODEL = ROOT / "ovirtsim" / "data" / "model.json"
+
+
+@pytest.fixture(scope="module")
+def model() -> Model:
+    with open(MODEL, encoding="utf-8") as f:
+        return Model.from_json(json.load(f))
+
+
+def vm_xml(i: int) -> str:
+    href = f"/ovirt-engine/api/vms/{i:08d}-0000-0000-0000-000000000000"
+    links = "".join(f'<link href="{href}/{a}" rel="{a}"/>' for a in ("start", "stop", "migrate", "reboot"))
+    return (
+        f'<vm href="{href}" id="{i:08d}-0000-0000-0000-000000000000"><actions>{links}</actions>'
+        f"<name>vm{i}</name><description>synthetic VM {i}</description>"
+        f'<link href="{href}/nics" rel="nics"/><link href="{href}/diskattachments" rel="diskattachments"/>'
+        "<cpu><architecture>x86_64</architecture><topology><cores>2</cores><sockets>1</sockets>"
+        "<threads>1</threads></topology></cpu><memory>1073741824</memory>"
+        "<memory_policy><guaranteed>536870912</guaranteed><max>4294967296</max></memory_policy>"
+        "<os><boot><devices><device>hd</device><device>cdrom</device></devices></boot>"
+        "<type>rhel_8x64</type></os><high_availability><enabled>false</enabled><priority>0</priority>"
+        "</high_availability><stateless>false</stateless><status>up</status>"
+        "<custom_properties><custom_property><name>sndbuf</name><value>0</value></custom_property>"
+        "</custom_properties>"
+        '<cluster href="/ovirt-engine/api/clusters/c1" id="c1"/>'
+        '<template href="/ovirt-engine/api/templates/t0" id="t0"/></vm>'
+    )
+
+
+def document(count: int, sizes: list[int] | None = None) -> Iterator[bytes]:
+    """`<vms>` with `count` VMs, generated lazily in chunks of about CHUNK bytes."""
+    parts: list[str] = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<vms>']
+    size = 0
+    for i in range(count):
+        parts.append(vm_xml(i))
+        size += len(parts[-1])
+        if size >= CHUNK:
+            chunk = "".join(parts).encode()
+            if sizes is not None:
+                sizes.append(len(chunk))
+            yield chunk
+            parts, size = [], 0
+    parts.append("</vms>")
+    yield "".join(parts).encode()
+
+
+class Sink(io.TextIOBase):
+    """A stream that counts what it is given and keeps nothing."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.lines = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.chars += len(text)
+        self.lines += text.count("\n")
+        return len(text)
+
+
+def peak_while(run) -> int:
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_stream_decodes_like_the_whole_document(model: Model) -> None:
+    whole = b"".join(document(300))
+    expected = decode_list(model, "vm", whole)
+    assert list(ObjectStream(model, "vm", document(300))) == expected
+    # Split anywhere, even inside a tag: the same objects.
+    assert list(ObjectStream(model, "vm", (whole[i : i + 7] for i in range(0, len(whole), 7)))) == expected
+
+
+def test_only_decodes_the_fields_asked_for(model: Model) -> None:
+    stream = ObjectStream(model, "vm", document(3))
+    stream.only({"name", "cpu", "os"})
+    first = next(iter(stream))
+    assert first == {
+        "href": "/ovirt-engine/api/vms/00000000-0000-0000-0000-000000000000",
+        "id": "00000000-0000-0000-0000-000000000000",
+        "name": "vm0",
+        "cpu": {"architecture": "x86_64", "topology": {"cores": 2, "sockets": 1, "threads": 1}},
+        "os": {"boot": {"devices": ["hd", "cdrom"]}, "type": "rhel_8x64"},
+    }
+
+
+def test_stream_keeps_other_elements_and_reports_bad_xml(model: Model) -> None:
+    odd = [b"<vms><foo><name>x</name></foo><vm id='1'/><actions/>", b"<bar/></vms>"]
+    assert list(ObjectStream(model, "vm", odd)) == decode_list(model, "vm", b"".join(odd))
+    assert list(ObjectStream(model, "vm", [b"<vm id='1'><name>one</name></vm>"])) == [{"id": "1", "name": "one"}]
+    with pytest.raises(CodecError, match="not well-formed"):
+        list(ObjectStream(model, "vm", [b"<vms><vm id='1'>", b"<name>cut"]))
+
+
+def test_a_stream_is_read_once(model: Model) -> None:
+    stream = ObjectStream(model, "vm", document(2))
+    assert len(list(stream)) == 2
+    with pytest.raises(RuntimeError):
+        list(stream)
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv"])
+def test_listing_20000_objects_holds_one_at_a_time(model: Model, fmt: str) -> None:
+    sizes: list[int] = []
+    sink = Sink()
+    stream = ObjectStream(model, "vm", document(OBJECTS, sizes))
+    peak = peak_while(lambda: render(Result(data=stream, kind="vm"), fmt, sink))
+    assert sum(sizes) > 6 * BOUND  # holding the document (let alone its objects) would not fit
+    assert peak < BOUND, f"{fmt}: peak {peak / 1e6:.1f} MB"
+    per_object = {"text": 4, "csv": 1}[fmt]  # text: id, name, description, blank
+    assert sink.lines >= OBJECTS * per_object
+
+
+RSS_SCRIPT = """
+import json, resource, sys
+sys.path.insert(0, sys.argv[1])
+from test_stream import OBJECTS, Sink, document
+from ovirtshell.api.stream import ObjectStream
+from ovirtshell.metadata.model import Model
+from ovirtshell.output import render
+from ovirtshell.result import Result
+
+model = Model.from_json(json.load(open(sys.argv[2], encoding="utf-8")))
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+render(Result(data=ObjectStream(model, "vm", document(50)), kind="vm"), "json", Sink())
+growth = {"start": peak()}
+for fmt in ("text", "csv", "json"):
+    sink = Sink()
+    render(Result(data=ObjectStream(model, "vm", document(OBJECTS)), kind="vm"), fmt, sink)
+    growth[fmt] = peak() - growth["start"]
+    growth[fmt + " lines"] = sink.lines
+print(json.dumps(growth))
+"""
+
+
+def test_a_process_listing_20000_objects_stays_flat(model: Model) -> None:
+    """The parsed tree lives in libxml2's memory, which tracemalloc does not see: the process's
+    peak resident size must not grow by the size of the document (let alone of its tree)."""
+    done = subprocess.run(
+        [sys.executable, "-c", RSS_SCRIPT, str(Path(__file__).parent), str(MODEL)],
+        capture_output=True, text=True, check=True,
+    )
+    growth = json.loads(done.stdout)
+    for fmt in ("text", "csv", "json"):
+        assert growth[fmt] < RSS_BOUND, f"{fmt}: peak RSS grew {growth[fmt] / 1e6:.1f} MB"
+    assert growth["json lines"] > OBJECTS * 40  # every field of every object was written
+
+
+def test_every_field_and_client_filter_stream_too(model: Model) -> None:
+    sink = Sink()
+    stream = ObjectStream(model, "vm", document(SMALLER))
+    stream.where(matcher([("name", "vm1*")]), {"name"})
+    fields = ("name", "cpu-topology-cores", "os-boot-devices")
+    peak = peak_while(lambda: render(Result(data=stream, kind="vm", fields=fields), "csv", sink))
+    assert peak < BOUND, f"peak {peak / 1e6:.1f} MB"
+    assert sink.lines == 1 + 1_111  # the header, vm1, vm10-19, vm100-199, vm1000-1999
+
+
+def test_table_keeps_only_its_cells(model: Model) -> None:
+    sink = Sink()
+    stream = ObjectStream(model, "vm", document(SMALLER))
+    peak = peak_while(lambda: render(Result(data=stream, kind="vm"), "table", sink))
+    assert peak < TABLE_BOUND, f"peak {peak / 1e6:.1f} MB"
+    assert sink.lines == SMALLER + 2
+
+
+def test_streamed_output_equals_the_listed_output(model: Model) -> None:
+    whole = b"".join(document(40))
+    items = decode_list(model, "vm", whole)
+    for fmt in ("text", "table", "csv", "json", "xml"):
+        for fields in (None, ("name", "cpu-topology", "status")):
+            expected, got = io.StringIO(), io.StringIO()
+            render(Result(data=items, kind="vm", fields=fields, xml=whole), fmt, expected)
+            render(Result(data=ObjectStream(model, "vm", document(40)), kind="vm", fields=fields), fmt, got)
+            assert got.getvalue() == expected.getvalue(), (fmt, fields)
+    expected, got = io.StringIO(), io.StringIO()
+    render(Result(data=items, kind="vm", show_all=True), "text", expected)
+    render(Result(data=ObjectStream(model, "vm", document(40)), kind="vm", show_all=True), "text", got)
+    assert got.getvalue() == expected.getvalue()
