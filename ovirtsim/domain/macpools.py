@@ -20,8 +20,9 @@ def _mac(n: int) -> str:
 
 def pool_of_cluster(ctx: Context, cluster_id: str | None) -> dict | None:
     cluster = ctx.store.get("clusters", cluster_id or "") or {}
-    pid = (cluster.get("mac_pool") or {}).get("id")
-    pool = ctx.store.get("macpools", pid) if pid else None
+    ref = cluster.get("mac_pool") or {}
+    pool = ctx.store.get("macpools", ref["id"]) if ref.get("id") else \
+        ctx.store.find_by_name("macpools", ref["name"]) if ref.get("name") else None
     return pool or next((p for p in ctx.store.items("macpools") if p.get("default_pool")),
                         None)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..core import registry as on
 from ..core.context import Context
-from ..core.errors import conflict
+from ..core.errors import Fault, conflict
 from ..core.journal import event
 from ..core.seed import GiB
 from ..dispatch.rules import RUNNING
@@ -100,3 +100,21 @@ def limit_usage(ctx: Context, coll_node: Node, obj: dict) -> dict | None:
         return None
     mem, cpus = usage(ctx, quota.id, (obj.get("cluster") or {}).get("id"))
     return {"memory_usage": round(mem / GiB, 2), "vcpu_usage": cpus}
+
+
+def _resolve_quota(ctx: Context, node: Node, data: dict) -> None:
+    """A VM's quota given by name: the quota of that name in its cluster's data center."""
+    ref = data.get("quota")
+    if not isinstance(ref, dict) or ref.get("id") or not ref.get("name"):
+        return
+    cluster_ref = data.get("cluster") or (node.obj or {}).get("cluster") or {}
+    cluster = ctx.store.get("clusters", str(cluster_ref.get("id", ""))) or {}
+    dc = (cluster.get("data_center") or {}).get("id")
+    found = ctx.store.find_by_name(f"datacenters/{dc}/quotas", str(ref["name"]))
+    if found is None:
+        raise Fault(404, "Operation Failed", f"Entity not found: Quota: name={ref['name']}")
+    data["quota"] = {"id": found["id"]}
+
+
+on.before("add", "vm")(_resolve_quota)
+on.before("update", "vm")(_resolve_quota)

@@ -16,8 +16,9 @@ def cluster_of(ctx: Context, obj: dict) -> dict:
 
 def policy_of(ctx: Context, cluster: dict) -> dict:
     """The cluster's scheduling policy (``none`` when it names none)."""
-    pid = (cluster.get("scheduling_policy") or {}).get("id")
-    pol = ctx.store.get("schedulingpolicies", pid) if pid else None
+    ref = cluster.get("scheduling_policy") or {}
+    pol = ctx.store.get("schedulingpolicies", ref["id"]) if ref.get("id") else \
+        ctx.store.find_by_name("schedulingpolicies", ref["name"]) if ref.get("name") else None
     return pol or ctx.store.find_by_name("schedulingpolicies", "none") or {"name": "none"}
 
 

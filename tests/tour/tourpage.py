@@ -27,3 +27,32 @@ def run_blocks(ovirt, heading: str) -> list[str]:  # type: ignore[no-untyped-def
         assert run.status == 0, f"block failed ({run.status}):\n{block}\n{run.err}"
         outputs.append(run.out)
     return outputs
+
+
+FENCED = re.compile(r"^```(ovirt|ovirt-fails)\n(.*?)^```", re.S | re.M)
+
+
+def section_steps(heading: str) -> list[tuple[str, bool]]:
+    """The command blocks of a section in order, each with whether it must succeed: an
+    ``ovirt-fails`` block shows the engine refusing something, so its status is not 0."""
+    text = TOUR.read_text(encoding="utf-8")
+    start = text.index(f"\n## {heading}\n")
+    end = text.find("\n## ", start + 1)
+    return [(body, kind == "ovirt")
+            for kind, body in FENCED.findall(text[start:end if end >= 0 else None])]
+
+
+def run_steps(ovirt, heading: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Run each block of a section; an ``ovirt`` block must end with status 0, an
+    ``ovirt-fails`` block with an error. Returns stdout + stderr of each block."""
+    outputs = []
+    steps = section_steps(heading)
+    assert steps, f"no command blocks under '## {heading}'"
+    for block, must_succeed in steps:
+        run = ovirt(stdin=block)
+        if must_succeed:
+            assert run.status == 0, f"block failed ({run.status}):\n{block}\n{run.err}"
+        else:
+            assert run.status != 0, f"block should have failed:\n{block}\n{run.out}"
+        outputs.append(run.out + run.err)
+    return outputs
