@@ -12,7 +12,7 @@ from ..dispatch.references import ref_name
 from ..dispatch.rules import RUNNING
 from ..web.routing import Node
 from .affinity import violations
-from .scheduling import ordering
+from .scheduling import ordering, policy_of
 from .vms import scheduling_base, set_vm, vm_of
 
 
@@ -31,6 +31,10 @@ def candidates(ctx: Context, vm: dict, exclude: str | None = None,
     cluster = ctx.store.get("clusters", cl or "") or {}
     refused: list[str] = []
     ok: list[tuple[int, dict]] = []
+    if policy_of(ctx, cluster).get("name") == "cluster_maintenance" and \
+            vm.get("status") not in RUNNING and \
+            not (vm.get("high_availability") or {}).get("enabled"):
+        return [], ["ClusterInMaintenance"]  # only running and HA VMs during maintenance
     for h in ctx.store.items("hosts"):
         if (h.get("cluster") or {}).get("id") != cl or h["id"] == exclude:
             continue
@@ -68,6 +72,9 @@ def no_host(ctx: Context, vm: dict, verb: str, exclude: str | None = None,
     why = "The host(s) did not satisfy internal filter Memory because of insufficient " \
         "free memory." if not refused or refused[0] == "Memory" else \
         f"The host(s) did not satisfy internal filter {refused[0]}."
+    if refused and refused[0] == "ClusterInMaintenance":
+        why = "The host(s) did not satisfy internal filter ClusterInMaintenance because the " \
+            "cluster is in maintenance: only highly available VMs may start."
     if refused and refused[0] in ("VmAffinityGroups", "VmToHostsAffinityGroups", "Label"):
         why = f"The host(s) did not satisfy internal filter {refused[0]} because of the " \
             "affinity rules of the VM."

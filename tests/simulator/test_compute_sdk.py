@@ -3,12 +3,14 @@ affinity, the scheduler's policies, pools, quotas and the monitoring figures."""
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import ovirtsdk4 as sdk
 import ovirtsdk4.types as types
 import pytest
 
-from ovirtsim.testing import SimulatorHandle
+from ovirtsim.testing import SimulatorHandle, run_simulator
 
 
 def _vm(conn: sdk.Connection, name: str) -> types.Vm:
@@ -388,3 +390,28 @@ def test_console_ports_are_distinct_on_a_host(sdk_connection: sdk.Connection) ->
         console = consoles.list(current=True)[0]
         ports.add((console.port, console.tls_port))
     assert len(ports) == 2
+
+
+def test_cluster_maintenance_starts_only_ha_vms(sdk_connection: sdk.Connection) -> None:
+    _set_policy(sdk_connection, "cluster_maintenance")
+    vms = sdk_connection.system_service().vms_service()
+    with pytest.raises(sdk.Error, match="ClusterInMaintenance"):
+        vms.vm_service(_vm(sdk_connection, "vm2").id).start()
+    vm4 = _make_ha(sdk_connection, "vm4")
+    vms.vm_service(vm4.id).start()
+    assert _vm(sdk_connection, "vm4").status == types.VmStatus.UP
+
+
+def test_balancer_runs_periodically_with_a_time_scale() -> None:
+    with run_simulator(seed="demo", time_scale=0.01) as sim:    # a run every 0.3 s
+        conn = sdk.Connection(url=sim.url, username=sim.username, password=sim.password)
+        try:
+            _set_policy(conn, "power_saving")
+            for _ in range(600):                   # waits for the outcome; asserts no time
+                if len(_running_hosts(conn)) < 3 and not conn.system_service().vms_service(
+                        ).list(search="status=migrating"):
+                    break
+                time.sleep(0.05)
+            assert len(_running_hosts(conn)) < 3
+        finally:
+            conn.close()
