@@ -13,7 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ovirtshell.result import Result
@@ -74,11 +74,11 @@ def requested(command: Command) -> bool:
     return any(name == "query" for name, _ in command.options)
 
 
-def split_options(command: Command) -> tuple[Command, dict[str, str | None]]:
-    """The command without the bulk options, and those options' values."""
-    own = {name: value for name, value in command.options if name in BULK_OPTIONS}
-    rest = tuple((n, v) for n, v in command.options if n not in BULK_OPTIONS)
-    return replace(command, options=rest), own
+def begin(shell: Shell, command: Command) -> tuple[Command, dict[str, str | None]]:
+    """A bulk command checked for its plural type, split into the model's options and the
+    bulk options' values."""
+    check_plural(shell, command)
+    return command.split_off(BULK_OPTIONS)
 
 
 def parallelism(value: str | None) -> int:

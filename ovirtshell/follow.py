@@ -38,14 +38,6 @@ def requested(command: Command) -> bool:
     return any(name == "follow" and value is None for name, value in command.options)
 
 
-def split_options(command: Command) -> tuple[Command, dict[str, str | None]]:
-    from dataclasses import replace
-
-    own = {n: v for n, v in command.options if n in FOLLOW_OPTIONS}
-    rest = tuple((n, v) for n, v in command.options if n not in FOLLOW_OPTIONS)
-    return replace(command, options=rest), own
-
-
 def parse_since(text: str, now: datetime | None = None) -> tuple[int | None, datetime | None]:
     """`--since` as an event id (`1234`), a moment (`2026-01-31T10:00`, `2026-01-31`) or an
     age (`10m`, `2h`, `1d`): (id, None) or (None, time)."""
@@ -130,7 +122,7 @@ def run(shell: Shell, command: Command, list_target: Callable[[Command], Target]
     from ovirtshell.api.codec import decode_list
     from ovirtshell.locate import query_params
 
-    rest, own = split_options(command)
+    rest, own = command.split_off(FOLLOW_OPTIONS)
     t = list_target(rest)
     if t.resource.name != "event":
         raise UsageError(f"--follow without links follows events only (list events --follow); for {t.resource.plural}, --follow needs the links to include")

@@ -92,8 +92,7 @@ def run_bulk(shell, command: Command) -> Result:
     from ovirtshell.api.codec import decode_action, encode
     from ovirtshell.wait import Waiter, follow_up, waiter_timeout
 
-    bulk.check_plural(shell, command)
-    rest, own = bulk.split_options(command)
+    rest, own = bulk.begin(shell, command)
     connection = shell.require_connection()
     name = resolve_type(shell, rest, "action")
     if len(rest.args) != 2:

@@ -77,8 +77,7 @@ def run_bulk(shell, command: Command) -> Result:
     """Remove every object the search finds; refused without --yes (see ovirtshell.bulk)."""
     from ovirtshell.wait import Waiter, follow_up, waiter_timeout
 
-    bulk.check_plural(shell, command)
-    rest, own = bulk.split_options(command)
+    rest, own = bulk.begin(shell, command)
     t = target(shell, rest, "delete")
     if not t.resource.can_remove:
         raise UsageError(f"{t.resource.name} objects cannot be removed")

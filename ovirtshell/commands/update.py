@@ -63,8 +63,7 @@ def run_bulk(shell, command: Command) -> Result:
     """The same change on every object the search finds (see ovirtshell.bulk)."""
     from ovirtshell.api.codec import encode
 
-    bulk.check_plural(shell, command)
-    rest, own = bulk.split_options(command)
+    rest, own = bulk.begin(shell, command)
     t = target(shell, rest, "update")
     if not t.resource.can_update:
         raise UsageError(f"{t.resource.name} objects cannot be updated")

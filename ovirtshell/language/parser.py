@@ -9,8 +9,8 @@ shell, ``;`` included, as in the original shell: ``list vms | grep a; echo`` is 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Container, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 from ovirtshell.language.tokenizer import Token, scan
 from ovirtshell.status import UsageError
@@ -32,6 +32,14 @@ class Command:
     pipe: str | None = None
     redirect: tuple[str, str] | None = None
     text: str = field(default="", compare=False)
+
+    def split_off(self, names: Iterable[str]) -> tuple[Command, dict[str, str | None]]:
+        """The command without the options ``names`` (a command's own, not the model's), and
+        their values: bulk and follow options are handled before the model sees the rest."""
+        names = set(names)
+        own = {n: v for n, v in self.options if n in names}
+        rest = tuple((n, v) for n, v in self.options if n not in names)
+        return replace(self, options=rest), own
 
 
 def _segments(tokens: Sequence[Token]) -> list[list[Token]]:

@@ -6,23 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import ovirtsdk4 as sdk
 import ovirtsdk4.types as types
-import pytest
 
-from .tourpage import run_steps
-
-
-@pytest.fixture
-def api(sim):  # type: ignore[no-untyped-def]
-    conn = sdk.Connection(url=sim.url, username=sim.username, password=sim.password)
-    yield conn.system_service()
-    conn.close()
-
-
-def _one(service, name: str):  # type: ignore[no-untyped-def]
-    [found] = [o for o in service.list() if o.name == name]
-    return found
+from .tourpage import one, run_steps
 
 
 def test_compute_section(ovirt, api, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -50,7 +36,7 @@ def test_compute_section(ovirt, api, tmp_path: Path, monkeypatch) -> None:  # ty
     # pools: three stateless VMs, one allocated to the user, who sees it
     desk = [v for n, v in vms.items() if n.startswith("desk-")]
     assert len(desk) == 3 and all(v.stateless for v in desk)
-    user = _one(api.users_service(), "user")
+    user = one(api.users_service(), "user")
     perms = api.users_service().user_service(user.id).permissions_service().list()
     given = [p.vm.id for p in perms if p.vm and p.vm.id in {v.id for v in desk}]
     assert len(given) == 1

@@ -56,3 +56,9 @@ def run_steps(ovirt, heading: str) -> list[str]:  # type: ignore[no-untyped-def]
             assert run.status != 0, f"block should have failed:\n{block}\n{run.out}"
         outputs.append(run.out + run.err)
     return outputs
+
+
+def one(service, name: str):  # type: ignore[no-untyped-def]
+    """The single object called ``name`` in an SDK collection service (fails on none or two)."""
+    [found] = [o for o in service.list() if o.name == name]
+    return found
