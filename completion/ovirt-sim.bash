@@ -8,10 +8,10 @@ _ovirt_sim_completion() {
     COMPREPLY=()
     case $prev in
         --listen|--seed|--admin-password|--time-scale|--token-ttl) :; return 0 ;;
-        --data) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); compopt -o filenames 2>/dev/null; return 0 ;;
+        --data|--admin-password-file) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); compopt -o filenames 2>/dev/null; return 0 ;;
         --log-level) mapfile -t COMPREPLY < <(compgen -W "critical error warning info debug" -- "$cur"); return 0 ;;
     esac
-    mapfile -t COMPREPLY < <(compgen -W "-h --help --listen --data --seed --admin-password --tls --time-scale --token-ttl --log-level" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "-h --help --listen --data --seed --admin-password --admin-password-file --tls --time-scale --token-ttl --exit-with-parent --log-level" -- "$cur")
     return 0
 }
 

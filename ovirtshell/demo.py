@@ -23,7 +23,8 @@ class DemoEngine:
 
         atexit.register(self.stop)  # also when the shell leaves by an unexpected path
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "ovirtsim", "--listen", "127.0.0.1:0", "--seed", "demo"],
+            [sys.executable, "-m", "ovirtsim", "--listen", "127.0.0.1:0", "--seed", "demo",
+             "--exit-with-parent"],  # no orphaned engine when the shell is killed
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

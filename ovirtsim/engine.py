@@ -15,7 +15,12 @@ from .core.context import Context
 from .core.model import ApiModel, load_model
 from .core.registry import HANDLERS
 from .core.scheduler import Scheduler
-from .core.secrets import DEFAULT_ADMIN_PASSWORD
+from .core.secrets import (
+    DEFAULT_ADMIN_PASSWORD,
+    hash_password,
+    hashed_passwords,
+    verify_password,
+)
 from .core.seed import NAMESPACE, Seeder
 from .core.store import Store
 from .web.protocol import Reply, Request
@@ -53,8 +58,9 @@ class Engine:
             if self.store.meta_get("seed") is None:
                 Seeder(self.store, admin_password).seed(seed)
             else:
-                pw = dict(self.store.meta_get("passwords", {}))  # type: ignore[arg-type]
-                pw["admin"] = admin_password
+                pw = hashed_passwords(dict(self.store.meta_get("passwords", {})))  # type: ignore[arg-type]
+                if not verify_password("admin", admin_password, pw.get("admin")):
+                    pw["admin"] = hash_password("admin", admin_password)
                 self.store.meta_set("passwords", pw)
                 ctx = self.context(None)
                 with self.store.batch():

@@ -32,6 +32,12 @@ SIGNATURES = frozenset(
 PRIMITIVES = frozenset({"boolean", "string", "integer", "date", "decimal"})
 
 
+def is_secret(name: str) -> bool:
+    """Attributes named password or *_password (root_password of a host, an action or an
+    initialization, fence agent, provider, import, storage connection and user passwords)."""
+    return name == "password" or name.endswith("_password")
+
+
 @dataclass
 class Member:
     """One attribute or link of a struct type."""
@@ -43,6 +49,11 @@ class Member:
     @property
     def is_list(self) -> bool:
         return self.type.endswith("[]")
+
+    @property
+    def secret(self) -> bool:
+        """A password: accepted in requests, never stored or returned (see is_secret)."""
+        return is_secret(self.name)
 
     @property
     def base(self) -> str:

@@ -11,6 +11,7 @@ import uuid
 
 from .defaults import complete, vm_devices
 from .permits import ROLE_PERMITS, permit_doc
+from .secrets import hash_password
 from .store import Store
 
 NAMESPACE = uuid.UUID("1d8f4c1e-9a57-4bd0-8d3b-6b0f3c2a5e10")
@@ -247,7 +248,8 @@ class Seeder:
         self.put("domains", "domain", {"id": INTERNAL_AUTHZ, "name": "internal-authz"})
         admin = sid("user", "admin")
         self.user(admin, "admin")
-        self.store.meta_set("passwords", {"admin": self.admin_password, "user": "user"})
+        self.store.meta_set("passwords", {"admin": hash_password("admin", self.admin_password),
+                                           "user": hash_password("user", "user")})
         for rname, rid, administrative, desc in ROLES:
             self.put("roles", "role", {
                 "id": rid, "name": rname, "description": desc, "administrative": administrative,

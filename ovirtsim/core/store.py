@@ -9,6 +9,8 @@ lifecycle thread and test code poking at state.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -25,6 +27,24 @@ CREATE TABLE IF NOT EXISTS objects (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+log = logging.getLogger("ovirtsim")
+
+
+def private_file(path: str) -> None:
+    """Create the data file readable by its owner only; SQLite gives its -wal, -shm and
+    -journal files the same mode. A file that others could read is narrowed, with a warning."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        mode = os.fstat(fd).st_mode
+        if mode & 0o077:
+            log.warning("%s was readable by others; its mode is now 0600", path)
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm", "-journal"):
+        if os.path.exists(path + suffix):
+            os.chmod(path + suffix, 0o600)
+
 
 class Store:
     """Objects by collection path; ``lock`` must be held by callers that read-modify-write."""
@@ -32,8 +52,12 @@ class Store:
     def __init__(self, path: str | None = None) -> None:
         self.lock = threading.RLock()
         self.path = path
+        if path:
+            private_file(path)
         self.db = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None)
         if path:
+            # overwrite what is deleted (passwords kept in clear by older versions included)
+            self.db.execute("PRAGMA secure_delete=ON")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)

@@ -27,5 +27,8 @@ def permission_removable(ctx: Context, node: Node) -> None:
 
 @on.before("remove", "user")
 def user_removable(ctx: Context, node: Node) -> None:
+    # the engine's own rule; removing admin@internal would lock everyone out for good
+    if ctx.req is not None and ctx.req.user.get("id") == node.id:
+        raise conflict("remove", "User", "User is currently logged in.")
     if node.id == ADMIN:
         raise conflict("remove", "User", "The built-in admin user cannot be removed.")

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from ..core.errors import Fault
 from ..core.registry import HANDLERS
+from ..core.secrets import verify_password
 from ..dispatch.dispatch import handle
 from ..dispatch.gate import is_admin
 from ..engine import Engine
@@ -72,7 +73,7 @@ class SimApp:
                          if u.get("principal") == principal), None)
         if user is None or not isinstance(passwords, dict):
             return None
-        if not secrets.compare_digest(str(passwords.get(principal, "")), password):
+        if not verify_password(principal, password, passwords.get(principal)):
             return None
         return user
 

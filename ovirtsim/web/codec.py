@@ -2,7 +2,8 @@
 
 Plain data is what the store holds: dicts keyed by model member names, ints, bools, floats,
 enum strings, dates as epoch milliseconds, references as ``{"id": ...}``. Keys the model
-does not know (the simulator's private ``_x`` fields included) are never written.
+does not know (the simulator's private ``_x`` fields included) are never written, nor are
+secrets (``Member.secret``): passwords are dropped when a request is read and never rendered.
 """
 
 from __future__ import annotations
@@ -180,7 +181,7 @@ class Codec:
             for rel in links:
                 body.append(f'<link href="{esc(href)}/{rel}" rel="{rel}"/>')
         for name, m in members.items():
-            if name in SKIP:
+            if name in SKIP or m.secret:
                 continue
             v = data.get(name)
             if v is None:
@@ -244,7 +245,7 @@ class Codec:
             if lk:
                 out["link"] = lk
         for name, m in members.items():
-            if name in SKIP:
+            if name in SKIP or m.secret:
                 continue
             v = data.get(name)
             if v is None:
@@ -302,7 +303,7 @@ class Codec:
             if not isinstance(child.tag, str):
                 continue
             m = members.get(child.tag)
-            if m is None:
+            if m is None or m.secret:
                 continue
             data[child.tag] = self._from_xml_value(child, m.type)
         return data
@@ -353,7 +354,7 @@ class Codec:
                 data[attr] = str(obj[attr])
         for key, val in obj.items():
             m = members.get(key)
-            if m is None or val is None:
+            if m is None or m.secret or val is None:
                 continue
             data[key] = self._from_json_value(key, m.type, val)
         return data

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..core.errors import Fault
-from ..core.model import ApiModel, Member, Method
+from ..core.model import ApiModel, Member, Method, is_secret
 from ..dispatch.validation import MAX_DEPTH, check, json_depth_ok
 from .codec import Codec
 from .protocol import Request
@@ -25,6 +25,8 @@ def load_json(body: bytes) -> Any:
 
 def param_type(method: Method, members: dict[str, Member], name: str) -> str | None:
     """The model type of an action parameter (the method's own, else the Action type's)."""
+    if is_secret(name):
+        return None  # used by the engine, never kept here (nor written back in the reply)
     p = method.params.get(name)
     return p["type"] if p else (members[name].type if name in members else None)
 
