@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import httpx
@@ -182,3 +184,65 @@ def test_password_from_the_environment_in_a_process(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=60) == 0
+
+
+def _start(data: Path) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, "-m", "ovirtsim", "--listen", "127.0.0.1:0",
+                             "--data", str(data), "--time-scale", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    exports = dict(proc.stdout.readline().strip()[len("export "):].split("=", 1)
+                   for _ in range(3))
+    return proc, exports["OVIRT_URL"]
+
+
+def test_kill_9_during_concurrent_creates_leaves_only_whole_vms(tmp_path: Path) -> None:
+    data = tmp_path / "crash.db"
+    proc, url = _start(data)
+    auth = ("admin@internal", DEFAULT_ADMIN_PASSWORD)
+    acknowledged: list[str] = []
+    enough = threading.Event()
+
+    def create(worker: int) -> None:
+        with httpx.Client(base_url=url, auth=auth, headers=XML, timeout=30) as api:
+            for i in range(200):
+                body = (f"<vm><name>crash-{worker}-{i}</name><cluster><name>Default</name>"
+                        "</cluster><template><name>centos9</name></template></vm>")
+                try:
+                    r = api.post("/vms", content=body)
+                except httpx.HTTPError:
+                    return  # the server is gone
+                if r.status_code == 201:
+                    acknowledged.append(_id(r.content))
+                    if len(acknowledged) >= 16:
+                        enough.set()
+
+    workers = [threading.Thread(target=create, args=(w,)) for w in range(4)]
+    try:
+        for w in workers:
+            w.start()
+        assert enough.wait(120), "no VM was created"
+        proc.send_signal(signal.SIGKILL)  # while the workers keep creating
+        proc.wait()
+        for w in workers:
+            w.join(60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    proc, url = _start(data)
+    try:
+        with httpx.Client(base_url=url, auth=auth) as api:
+            vms = {e.get("id"): e.findtext("name")
+                   for e in etree.fromstring(api.get("/vms").content)}
+            assert set(acknowledged) <= vms.keys()
+            made = [vid for vid, name in vms.items() if name.startswith("crash-")]
+            assert len(made) >= len(acknowledged)
+            disks = {e.get("id") for e in etree.fromstring(api.get("/disks").content)}
+            for vid in made:
+                assert len(etree.fromstring(api.get(f"/vms/{vid}/nics").content)) == 1, vid
+                attached = etree.fromstring(api.get(f"/vms/{vid}/diskattachments").content)
+                assert len(attached) == 1, vid
+                assert attached[0].find("disk").get("id") in disks
+    finally:
+        proc.terminate()
+        proc.wait(60)
