@@ -1,7 +1,9 @@
 """The engine's permits (action groups) and what the predefined roles grant.
 
 Ids and names are the engine's; ``administrative`` permits may only be part of
-administrative roles.
+administrative roles. The roles' permits follow the engine's database scripts
+(insert_predefined_roles and its upgrades) where they are known; for the roles added
+in later versions they are derived from the role's name and description.
 """
 
 from __future__ import annotations
@@ -37,11 +39,14 @@ PERMITS: dict[int, tuple[str, bool]] = {
     704: ("create_storage_pool_network", True), 705: ("delete_storage_pool_network", True),
     800: ("configure_engine", True),
     900: ("configure_quota", True), 901: ("consume_quota", False),
+    1000: ("create_gluster_volume", True), 1001: ("manipulate_gluster_volume", True),
+    1002: ("delete_gluster_volume", True), 1003: ("manipulate_gluster_hook", True),
+    1004: ("manipulate_gluster_service", True),
     1100: ("create_disk", False), 1101: ("attach_disk", False),
     1102: ("edit_disk_properties", False), 1103: ("configure_disk_storage", False),
     1104: ("delete_disk", False), 1105: ("configure_scsi_generic_io", True),
     1106: ("access_image_storage", False), 1107: ("disk_live_storage_migration", False),
-    1108: ("sparsify_disk", False),
+    1108: ("sparsify_disk", False), 1200: ("port_mirroring", True),
     1203: ("configure_network_vnic_profile", True), 1204: ("create_network_vnic_profile", True),
     1205: ("delete_network_vnic_profile", True),
     1300: ("login", False), 1301: ("tag_management", True), 1302: ("bookmark_management", True),
@@ -54,12 +59,13 @@ PERMITS: dict[int, tuple[str, bool]] = {
     1662: ("delete_mac_pool", True), 1663: ("configure_mac_pool", True),
     1664: ("connect_to_serial_console", False),
     1665: ("delete_cpu_profile", True), 1666: ("update_cpu_profile", True),
-    1667: ("create_cpu_profile", True), 1668: ("assign_cpu_profile", True),
+    1667: ("create_cpu_profile", True), 1668: ("assign_cpu_profile", False),
 }
 BY_NAME = {name: pid for pid, (name, _admin) in PERMITS.items()}
 
-_VM_USE = {5, 7, 17, 18, 19, 21, 22, 23, 303, 1300, 1664}
+_VM_USE = {5, 7, 17, 18, 19, 21, 22, 23, 303, 1106, 1300, 1664}
 _VM_MANAGE = _VM_USE | {2, 3, 6, 9, 10, 11, 12, 13, 502, 1100, 1101, 1102, 1104, 1563}
+_DISK_OPERATE = {502, 1100, 1101, 1102, 1104, 1106, 1300}
 _CLUSTER = _VM_MANAGE | {1, 8, 14, 15, 16, 100, 101, 102, 103, 104, 200, 201, 202, 203, 204,
                          205, 300, 301, 302, 401, 403, 404, 901, 1103, 1105, 1106, 1107, 1108,
                          1550, 1665, 1666, 1667, 1668}
@@ -71,11 +77,37 @@ ROLE_PERMITS: dict[str, set[int]] = {
     "ClusterAdmin": _CLUSTER,
     "DataCenterAdmin": _CLUSTER | {400, 402, 600, 601, 602, 603, 702, 703, 704, 705, 900,
                                    1203, 1204, 1205, 1560, 1561, 1562},
-    "HostAdmin": {100, 101, 102, 103, 104, 1300},
-    "StorageAdmin": {600, 601, 602, 603, 1103, 1106, 1560, 1561, 1562, 1300},
-    "NetworkAdmin": {9, 104, 204, 403, 404, 703, 704, 705, 1203, 1204, 1205, 1300},
-    "TemplateAdmin": {200, 201, 202, 203, 204, 205, 502, 1300},
+    "HostAdmin": {100, 101, 102, 103, 104, 600, 601, 602, 603, 1300},
+    "StorageAdmin": {600, 601, 602, 603, 1100, 1101, 1102, 1103, 1104, 1106, 1560, 1561, 1562,
+                     1300},
+    "NetworkAdmin": {9, 103, 104, 204, 403, 404, 703, 704, 705, 1203, 1204, 1205, 1300},
+    "TemplateAdmin": {200, 201, 202, 203, 204, 205, 502, 503, 1300},
     "ReadOnlyAdmin": {1300},
+    # the engine's other predefined roles (seed.MORE_ROLES)
+    "VmPoolAdmin": {1, 300, 301, 302, 303, 502, 1300},
+    "GlusterAdmin": {1000, 1001, 1002, 1003, 1004, 1300},
+    "ExternalEventsCreator": {1400, 1300},
+    "ExternalTasksCreator": {1500, 1300},
+    "TagManager": {1301, 1300},
+    "BookmarkManager": {1302, 1300},
+    "EventNotificationManager": {1303, 1300},
+    "AuditLogManager": {1304, 1300},
+    "InstanceCreator": {16, 1100, 1300},
+    "UserTemplateBasedVm": {1, 1300},
+    "UserInstanceManager": _VM_MANAGE | {16},
+    "UserVmRunTimeManager": _VM_USE | {9, 10, 12, 13},
+    "UserProfileEditor": {504, 1300},
+    "TemplateOwner": {201, 202, 203, 204, 502, 1300},
+    "TemplateCreator": {200, 1300},
+    "VmCreator": {1, 1100, 1300},
+    "DiskOperator": _DISK_OPERATE,
+    "DiskCreator": {1100, 1300},
+    "DiskProfileUser": {1563, 1300},
+    "CpuProfileOperator": {1668, 1300},
+    "VnicProfileUser": {9, 1300},
+    "NetworkUser": {9, 204, 1300},
+    "QuotaConsumer": {901, 1300},
+    "VmImporterExporter": {8, 1300},
 }
 
 

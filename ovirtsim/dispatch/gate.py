@@ -34,16 +34,19 @@ CREATE = {"vm": 1, "host": 100, "template": 200, "vm_pool": 300, "cluster": 400,
           "vnic_profile": 1204, "tag": 1301, "bookmark": 1302, "event": 1400, "job": 1500,
           "user": 500, "group": 500, "role": 501, "permit": 501, "permission": 502,
           "mac_pool": 1660, "affinity_group": 1550, "affinity_label": 1550, "cpu_profile": 1667,
-          "disk_profile": 1561, "nic": 9, "disk_attachment": 10, "snapshot": 12}
+          "disk_profile": 1561, "nic": 9, "disk_attachment": 10, "snapshot": 12,
+          "gluster_volume": 1000}
 EDIT = {"vm": 3, "host": 101, "template": 201, "vm_pool": 301, "cluster": 401,
         "storage_domain": 601, "data_center": 702, "network": 703, "disk": 1102,
         "vnic_profile": 1203, "tag": 1301, "bookmark": 1302, "event": 1400, "job": 1500,
         "user": 500, "group": 500, "role": 501, "permit": 501, "permission": 502,
         "mac_pool": 1661, "affinity_group": 1550, "affinity_label": 1550, "cpu_profile": 1666,
-        "disk_profile": 1560, "nic": 9, "disk_attachment": 10, "snapshot": 12}
+        "disk_profile": 1560, "nic": 9, "disk_attachment": 10, "snapshot": 12,
+        "gluster_volume": 1001, "gluster_hook": 1003}
 DELETE = {**EDIT, "vm": 2, "host": 102, "template": 202, "vm_pool": 302, "cluster": 402,
           "storage_domain": 602, "data_center": 701, "network": 705, "disk": 1104,
-          "vnic_profile": 1205, "mac_pool": 1662, "cpu_profile": 1665, "disk_profile": 1562}
+          "vnic_profile": 1205, "mac_pool": 1662, "cpu_profile": 1665, "disk_profile": 1562,
+          "gluster_volume": 1002}
 ACTIONS = {("vm", "start"): 22, ("vm", "stop"): 18, ("vm", "shutdown"): 19,
            ("vm", "suspend"): 21, ("vm", "reboot"): 17, ("vm", "reset"): 23,
            ("vm", "migrate"): 6, ("vm", "cancel_migration"): 6, ("vm", "clone"): 1,
@@ -58,7 +61,8 @@ ACTIONS = {("vm", "start"): 22, ("vm", "stop"): 18, ("vm", "shutdown"): 19,
            ("job", "end"): 1500, ("job", "clear"): 1500}
 BY_SERVICE = {"vm": 3, "host": 103, "cluster": 401, "data_center": 702, "storage_domain": 603,
               "attached_storage_domain": 603, "template": 201, "disk": 1103,
-              "vm_disk": 1103, "vm_pool": 301, "network": 703}
+              "vm_disk": 1103, "vm_pool": 301, "network": 703, "gluster_volume": 1001,
+              "gluster_hook": 1003}
 
 
 class Access:

@@ -122,3 +122,26 @@ def test_a_custom_roles_permits_decide(admin: sdk.Connection, user: sdk.Connecti
     with pytest.raises(sdk.AuthError):
         mine.permissions_service().add(types.Permission(role=types.Role(id=starter.id),
                                                         user=types.User(id=me)))
+
+
+def test_every_predefined_role_lists_its_engine_permits(admin: sdk.Connection) -> None:
+    roles = admin.system_service().roles_service()
+    predefined = [r for r in roles.list() if not r.mutable]
+    assert len(predefined) == 35
+    admin_only = {p.name for p in roles.role_service(
+        next(r.id for r in predefined if r.name == "SuperUser")).permits_service().list()
+        if p.administrative}
+    for role in predefined:
+        permits = roles.role_service(role.id).permits_service().list()
+        names = {p.name for p in permits}
+        assert "login" in names, role.name
+        if not role.administrative:
+            assert not names & admin_only, (role.name, names & admin_only)
+    by_name = {r.name: r.id for r in predefined}
+
+    def names(role: str) -> set[str]:
+        return {p.name for p in roles.role_service(by_name[role]).permits_service().list()}
+    assert names("VmCreator") == {"create_vm", "create_disk", "login"}
+    assert names("QuotaConsumer") == {"consume_quota", "login"}
+    assert {"create_gluster_volume", "delete_gluster_volume"} <= names("GlusterAdmin")
+    assert "manipulate_permissions" in names("TemplateOwner")
