@@ -84,7 +84,8 @@ class SimApp:
         self.sim.tokens[token] = (user["id"], exp)
         return token, int(exp * 1000)
 
-    def authenticate(self, request: HttpRequest) -> dict | None:
+    async def authenticate(self, request: HttpRequest) -> dict | None:
+        """The user of a bearer token or of Basic credentials (hashed off the event loop)."""
         auth = request.headers.get("authorization", "")
         scheme, _, value = auth.partition(" ")
         if scheme.lower() == "bearer" and value:
@@ -102,7 +103,7 @@ class SimApp:
             except (ValueError, UnicodeDecodeError):
                 return None
             username, _, password = raw.partition(":")
-            return self.check_password(username, password)
+            return await run_in_threadpool(self.check_password, username, password)
         return None
 
     # ----- entry -------------------------------------------------------------------------
@@ -248,7 +249,7 @@ class SimApp:
         if not username or "password" not in p:
             return _json(400, {"error_code": "invalid_request",
                                "error": "The request is missing a required parameter."})
-        user = self.check_password(username, p.get("password", ""))
+        user = await run_in_threadpool(self.check_password, username, p.get("password", ""))
         if user is None:
             return _json(400, {"error_code": "access_denied",
                                "error": f"Cannot authenticate user '{username}': The username "
@@ -309,7 +310,7 @@ class SimApp:
                 k, _, v = kv.partition("=")
                 query.setdefault(k, v)
             clean.append(name)
-        user = self.authenticate(request)
+        user = await self.authenticate(request)
         if user is None:
             return Response(UNAUTHORIZED_HTML, 401, {"WWW-Authenticate": 'Basic realm="RESTAPI"'},
                             media_type="text/html")
