@@ -23,13 +23,13 @@ from pathlib import Path
 import ovirtsdk4 as sdk
 import ovirtsdk4.types as types
 
-from ovirtsim.testing import run_simulator
+from ovirtsim.testing import DEFAULT_ADMIN_PASSWORD, run_simulator
 
 OUTSIDE = re.compile(r"ovirt_imageio|imageio|glance|Glance|^\s*print [\"']", re.M)
 CONN = [
     (re.compile(r"url\s*=\s*'[^']*'"), "url=OVIRT_URL"),
     (re.compile(r"username\s*=\s*'[^']*'"), "username='admin@internal'"),
-    (re.compile(r"password\s*=\s*'[^']*'"), "password='ovirt'"),
+    (re.compile(r"password\s*=\s*'[^']*'"), f"password='{DEFAULT_ADMIN_PASSWORD}'"),
     (re.compile(r"ca_file\s*=\s*'[^']*'"), "insecure=True"),
     (re.compile(r'ca_file\s*=\s*"[^"]*"'), "insecure=True"),
 ]
@@ -37,7 +37,7 @@ CONN = [
 
 def named_objects(url: str, script: str) -> None:
     """The objects the examples refer to by name, except those the script adds itself."""
-    conn = sdk.Connection(url=url, username="admin@internal", password="ovirt")
+    conn = sdk.Connection(url=url, username="admin@internal", password=DEFAULT_ADMIN_PASSWORD)
     system = conn.system_service()
 
     def wanted(name: str, service: str) -> bool:

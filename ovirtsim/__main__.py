@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 
+from .core.secrets import DEFAULT_ADMIN_PASSWORD
 from .server import export_lines, prepare
 
 
@@ -40,8 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="SQLite file keeping the state across restarts (default: in memory)")
     p.add_argument("--seed", type=parse_seed, default="demo",
                    help="initial inventory when the data is new: demo, empty or scale:N")
-    p.add_argument("--admin-password", default="ovirt", metavar="PW",
-                   help="password of admin@internal (default: ovirt)")
+    p.add_argument("--admin-password", default=DEFAULT_ADMIN_PASSWORD, metavar="PW",
+                   help=f"password of admin@internal (default: {DEFAULT_ADMIN_PASSWORD})")
     p.add_argument("--tls", action="store_true",
                    help="serve https with the simulator's own CA (kept beside --data)")
     p.add_argument("--time-scale", type=float, default=1.0, metavar="F",

@@ -15,6 +15,7 @@ from .core.context import Context
 from .core.model import ApiModel, load_model
 from .core.registry import HANDLERS
 from .core.scheduler import Scheduler
+from .core.secrets import DEFAULT_ADMIN_PASSWORD
 from .core.seed import NAMESPACE, Seeder
 from .core.store import Store
 from .web.protocol import Reply, Request
@@ -28,7 +29,7 @@ class Engine:
         self,
         data: str | None = None,
         seed: str = "demo",
-        admin_password: str = "ovirt",
+        admin_password: str = DEFAULT_ADMIN_PASSWORD,
         time_scale: float = 1.0,
         token_ttl: float | None = None,
     ) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import uvicorn
 
+from .core.secrets import DEFAULT_ADMIN_PASSWORD
 from .engine import Engine
 from .tls import Pki, ensure_pki
 from .web.app import create_app
@@ -45,7 +46,7 @@ def prepare(
     port: int = 0,
     data: str | None = None,
     seed: str = "demo",
-    admin_password: str = "ovirt",
+    admin_password: str = DEFAULT_ADMIN_PASSWORD,
     time_scale: float = 1.0,
     token_ttl: float | None = None,
     tls: bool = False,
@@ -82,7 +83,7 @@ def prepare(
     return Prepared(sim, server, sock, base, base + "/ovirt-engine/api", pki, tmpdir)
 
 
-def export_lines(p: Prepared, username: str = "admin@internal", password: str = "ovirt") -> list[str]:
+def export_lines(p: Prepared, username: str = "admin@internal", password: str = DEFAULT_ADMIN_PASSWORD) -> list[str]:
     """The shell lines printed at startup."""
     lines = [f"export OVIRT_URL={p.url}", f"export OVIRT_USERNAME={username}",
              f"export OVIRT_PASSWORD={password}"]

@@ -24,10 +24,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from .core.secrets import DEFAULT_ADMIN_PASSWORD
 from .engine import Engine
 from .server import Prepared, prepare
 
-__all__ = ["SimulatorHandle", "run_simulator"]
+__all__ = ["DEFAULT_ADMIN_PASSWORD", "SimulatorHandle", "run_simulator"]
 
 
 @dataclass
@@ -110,7 +111,7 @@ def run_simulator(
     data: str | None = None,
     token_ttl: float | None = None,
     tls: bool = False,
-    admin_password: str = "ovirt",
+    admin_password: str = DEFAULT_ADMIN_PASSWORD,
 ) -> Iterator[SimulatorHandle]:
     """Start a simulator on 127.0.0.1 (free port) in a thread; stop it on exit."""
     p = prepare(host="127.0.0.1", port=0, data=data, seed=seed, admin_password=admin_password,

@@ -34,7 +34,7 @@ def test_unauthenticated_is_401_html(sim: SimulatorHandle) -> None:
 def test_sso_token_and_errors(sim: SimulatorHandle) -> None:
     url = sim.base + "/ovirt-engine/sso/oauth/token"
     form = {"grant_type": "password", "scope": "ovirt-app-api", "username": "admin@internal",
-            "password": "ovirt"}
+            "password": sim.password}
     ok = httpx.post(url, data=form, headers={"Accept": "application/json"})
     assert ok.status_code == 200
     body = ok.json()
@@ -62,7 +62,7 @@ def test_token_ttl_expires() -> None:
     with run_simulator(token_ttl=0.0) as handle:
         tok = httpx.post(handle.base + "/ovirt-engine/sso/oauth/token", data={
             "grant_type": "password", "scope": "ovirt-app-api", "username": "admin@internal",
-            "password": "ovirt"}).json()["access_token"]
+            "password": handle.password}).json()["access_token"]
         resp = httpx.get(handle.url, headers={"Authorization": f"Bearer {tok}"})
         assert resp.status_code == 401
 
@@ -367,13 +367,13 @@ def test_fault_injection_and_request_log(sim: SimulatorHandle, client: httpx.Cli
     log = httpx.get(sim.base + "/sim/requests").json()
     starts = [e for e in log if e["path"].endswith("/start")]
     assert [e["status"] for e in starts] == [409, 200]
-    assert all("Authorization" not in str(e) and "ovirt" not in e.get("query", "") for e in log)
+    assert all("Authorization" not in str(e) and sim.password not in e.get("query", "") for e in log)
     httpx.post(sim.base + "/sim/reset")
     assert _xml(client.get(f"/vms/{vid}")).findtext("status") == "down"
 
 
 def test_basic_auth_and_pki_without_tls(sim: SimulatorHandle) -> None:
-    token = base64.b64encode(b"admin@internal:ovirt").decode()
+    token = base64.b64encode(f"admin@internal:{sim.password}".encode()).decode()
     assert httpx.get(sim.url, headers={"Authorization": f"Basic {token}"}).status_code == 200
     pki = httpx.get(sim.base + "/ovirt-engine/services/pki-resource",
                     params={"resource": "ca-certificate", "format": "X509-PEM-CA"})

@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ovirtsim.testing import DEFAULT_ADMIN_PASSWORD
+
 
 @contextmanager
 def simulator_process(*args: str) -> Iterator[tuple[subprocess.Popen, list[str]]]:
@@ -57,7 +59,7 @@ def test_prints_exports_and_exits_zero_on_sigterm(tmp_path: Path) -> None:
         assert env["OVIRT_URL"].startswith("http://127.0.0.1:")
         assert env["OVIRT_URL"].endswith("/ovirt-engine/api")
         assert env["OVIRT_USERNAME"] == "admin@internal"
-        assert env["OVIRT_PASSWORD"] == "ovirt"
+        assert env["OVIRT_PASSWORD"] == DEFAULT_ADMIN_PASSWORD
         resp = httpx.get(env["OVIRT_URL"], auth=(env["OVIRT_USERNAME"], env["OVIRT_PASSWORD"]))
         assert resp.status_code == 200
         proc.send_signal(signal.SIGTERM)
@@ -67,7 +69,7 @@ def test_prints_exports_and_exits_zero_on_sigterm(tmp_path: Path) -> None:
 def test_sigint_exits_zero() -> None:
     with simulator_process("--seed", "empty") as (proc, lines):
         env = _env(lines)
-        vms = httpx.get(env["OVIRT_URL"] + "/vms", auth=("admin@internal", "ovirt"))
+        vms = httpx.get(env["OVIRT_URL"] + "/vms", auth=("admin@internal", env["OVIRT_PASSWORD"]))
         assert vms.status_code == 200 and "<vms/>" in vms.text
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=60) == 0
@@ -77,7 +79,7 @@ def test_restart_keeps_state(tmp_path: Path) -> None:
     data = str(tmp_path / "state.db")
     with simulator_process("--data", data, "--time-scale", "0") as (proc, lines):
         env = _env(lines)
-        auth = ("admin@internal", "ovirt")
+        auth = ("admin@internal", env["OVIRT_PASSWORD"])
         before = httpx.get(env["OVIRT_URL"] + "/vms", auth=auth,
                            headers={"Accept": "application/json"}).json()
         created = httpx.post(env["OVIRT_URL"] + "/vms", auth=auth,
@@ -94,7 +96,7 @@ def test_restart_keeps_state(tmp_path: Path) -> None:
         assert proc.wait(timeout=60) == 0
     with simulator_process("--data", data, "--time-scale", "0") as (proc, lines):
         env = _env(lines)
-        after = httpx.get(env["OVIRT_URL"] + "/vms", auth=("admin@internal", "ovirt"),
+        after = httpx.get(env["OVIRT_URL"] + "/vms", auth=("admin@internal", env["OVIRT_PASSWORD"]),
                           headers={"Accept": "application/json"}).json()
         ids = {v["name"]: v["id"] for v in after["vm"]}
         assert ids["keeper"] == new_id
@@ -108,7 +110,7 @@ def test_same_seed_same_ids() -> None:
     for _ in range(2):
         with simulator_process("--seed", "demo") as (_proc, lines):
             env = _env(lines)
-            vms = httpx.get(env["OVIRT_URL"] + "/vms", auth=("admin@internal", "ovirt"),
+            vms = httpx.get(env["OVIRT_URL"] + "/vms", auth=("admin@internal", env["OVIRT_PASSWORD"]),
                             headers={"Accept": "application/json"}).json()
             ids.append(sorted((v["name"], v["id"]) for v in vms["vm"]))
     assert ids[0] == ids[1]
