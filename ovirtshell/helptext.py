@@ -40,7 +40,9 @@ TYPE_OPTIONS = (
     "create, update, delete and action prints the method, URL and body instead of sending them "
     "(secrets masked). An option whose attribute is a password (password, root_password, "
     "--ssh-user-password, ...) never takes its value on the command line: --NAME-file FILE reads its "
-    "first line and --NAME - asks for it on a terminal without echo; such lines stay out of the history."
+    "first line and --NAME - asks for it on a terminal without echo; such lines stay out of the history. "
+    "A password field inside a list option is given the same way: password-file=FILE or password=- "
+    "(--storage-logical_units id=L,username=u,password-file=F)."
 )
 
 #: The type page shown as an example in the man page and docs/commands.md.
@@ -147,7 +149,14 @@ def _describe(option) -> str:
 
 def _all_fields(option) -> str:
     """Every field a struct list option's element takes (its `--all` line)."""
-    return "fields: " + ", ".join(f"{name} ({kind})" for name, kind in option.fields)
+    from ovirtshell.metadata.values import is_secret
+
+    def shown(name: str, kind: str) -> str:
+        if is_secret(name.rsplit(".", 1)[-1]):
+            return f"{name}-file=FILE or {name}=- (secret)"
+        return f"{name} ({kind})"
+
+    return "fields: " + ", ".join(shown(name, kind) for name, kind in option.fields)
 
 
 def type_page(index: Index, verb: str, name: str, spec: CommandSpec, parents: tuple[str, ...] = (),

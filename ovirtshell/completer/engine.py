@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ovirtshell.commands.spec import CommandSpec
 from ovirtshell.language import tokenize
+from ovirtshell.metadata.values import is_secret
 
 if TYPE_CHECKING:
     from ovirtshell.metadata.index import Index
@@ -526,11 +527,13 @@ def _fields(meta: Any, slot: Slot) -> Iterable[Candidate]:
     given = {part.split("=", 1)[0] for part in head.split(",") if "=" in part}
     names = [f for f in meta.hints if f in dict(meta.fields)] + [f for f, _ in meta.fields]
     kinds = dict(meta.fields)
-    out = [
-        Candidate(f"{head}{name}=", f"{name}=", kinds[name])
-        for name in dict.fromkeys(names)
-        if name.startswith(partial) and name not in given
-    ]
+    out = []
+    for name in dict.fromkeys(names):
+        if name.startswith(partial) and name not in given:
+            if is_secret(name.rsplit(".", 1)[-1]):  # a secret is only taken from a file or a prompt
+                out.append(Candidate(f"{head}{name}-file=", f"{name}-file=", "secret, from a file"))
+            else:
+                out.append(Candidate(f"{head}{name}=", f"{name}=", kinds[name]))
     return _Matched(out[:MAX_SHOWN])  # matched here: the prefix is the whole value so far
 
 

@@ -1,4 +1,8 @@
-"""The prompt_toolkit adapter: a Document in, the engine's candidates out; no keystroke state."""
+"""The prompt_toolkit adapter: a Document in, the engine's candidates out; no keystroke state.
+
+Names come from the engine and are untrusted: what the menu shows passes `escape.line`, so a
+bidi override in a VM name cannot reorder the menu (the inserted text stays the real name).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
 from ovirtshell.completer.engine import Context, analyse, candidates
+from ovirtshell.output import escape
 
 
 class ShellCompleter(Completer):
@@ -23,6 +28,6 @@ class ShellCompleter(Completer):
             yield Completion(
                 candidate.text,
                 start_position=-slot.replace,
-                display=candidate.display,
-                display_meta=candidate.meta,
+                display=escape.line(candidate.display),
+                display_meta=escape.line(candidate.meta),
             )

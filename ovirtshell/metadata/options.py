@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ovirtshell.metadata.values import parse_value
+from ovirtshell.metadata.values import ask_secret, file_form, is_secret, looks_json, parse_value
 from ovirtshell.status import UsageError
 
 
@@ -134,7 +134,7 @@ class OptionSet:
         matches = self._by_norm.get(_norm(key), ())
         if len(matches) == 1:
             return matches[0]
-        base = _file_form(key)
+        base = file_form(key)
         if base is not None:
             spec = self.get(base)
             return spec if spec is not None and spec.secret else None
@@ -190,7 +190,7 @@ class OptionSet:
                 value = _parent_value(spec, raw)
             else:
                 value = parse_value(spec, raw, self.model)
-                if spec.kind in ("json", "struct"):
+                if spec.kind == "json" or spec.kind == "struct" and looks_json(raw or ""):
                     _refuse_inline_secret(self, spec.path, value)
             if not spec.is_list and spec.name in given:
                 raise UsageError(f"--{spec.name} given more than once")
@@ -264,11 +264,6 @@ class OptionSet:
         raise UsageError(message + f" (see help {verb} {type_name})")
 
 
-def is_secret(name: str) -> bool:
-    """Whether an attribute or parameter holds a password (`password`, `root_password`, ...)."""
-    return name == "password" or name.endswith("_password")
-
-
 def _refuse_inline_secret(options: OptionSet, path: tuple[str, ...], value: Any) -> None:
     """A password inside JSON would sit in argv too: where it has an option of its own, that
     option's file or prompt form is the one way to give it."""
@@ -277,19 +272,14 @@ def _refuse_inline_secret(options: OptionSet, path: tuple[str, ...], value: Any)
             _refuse_inline_secret(options, path, item)
     elif isinstance(value, dict):
         for key, item in value.items():
-            own = options.get("-".join((*path, key))) if is_secret(key) else None
-            if own is not None and own.secret:
+            if is_secret(key):
+                own = options.get("-".join((*path, key)))
+                if own is not None and own.secret:
+                    raise UsageError(f"--{'-'.join(path)}: {key} is a secret and is never taken on the command line: "
+                                     f"use --{own.name}-file FILE, or --{own.name} - to be asked for it")
                 raise UsageError(f"--{'-'.join(path)}: {key} is a secret and is never taken on the command line: "
-                                 f"use --{own.name}-file FILE, or --{own.name} - to be asked for it")
+                                 f"give the fields as field=value with {key}-file=FILE, or {key}=- to be asked for it")
             _refuse_inline_secret(options, (*path, key), item)
-
-
-def _file_form(key: str) -> str | None:
-    """`root_password-file` (or `_file`) -> `root_password`; None for any other name."""
-    for suffix in ("-file", "_file"):
-        if key.endswith(suffix) and len(key) > len(suffix):
-            return key[: -len(suffix)]
-    return None
 
 
 def secret_value(spec: OptionSpec, given: str, raw: str | None) -> str:
@@ -297,7 +287,7 @@ def secret_value(spec: OptionSpec, given: str, raw: str | None) -> str:
     terminal for `--NAME -`. A literal value is refused without being repeated, so that it
     never has to be typed where argv, history or logs would keep it."""
     key = given[2:] if given.startswith("--") else given
-    if _file_form(key) is not None and key not in (spec.name, *spec.aliases):
+    if file_form(key) is not None and key not in (spec.name, *spec.aliases):
         if raw is None or not raw.strip():
             raise UsageError(f"--{spec.name}-file needs a file name")
         from ovirtshell.config import read_password_file
@@ -307,19 +297,6 @@ def secret_value(spec: OptionSpec, given: str, raw: str | None) -> str:
         raise UsageError(f"--{spec.name} is a secret and is never taken on the command line: "
                          f"use --{spec.name}-file FILE, or --{spec.name} - to be asked for it")
     return ask_secret(spec.name)
-
-
-def ask_secret(name: str) -> str:
-    """Asked for without echo; without a terminal there is nobody to ask."""
-    import getpass
-    import sys
-
-    if not (sys.stdin and sys.stdin.isatty()):
-        raise UsageError(f"--{name} - asks on a terminal and there is none: use --{name}-file FILE")
-    try:
-        return getpass.getpass(f"{name}: ")
-    except EOFError:
-        raise UsageError(f"no value given for --{name}") from None
 
 
 def _given(request: Request, need: Need) -> bool:

@@ -59,7 +59,7 @@ def parse_value(spec: OptionSpec, raw: str | None, model: Any = None) -> Any:
             raise UsageError(f"invalid value for --{spec.name}: expected a JSON object of {spec.type} attributes")
         return from_json(model, spec.type, value, spec.name, spec.path)
     if spec.kind == "struct":
-        if _looks_json(raw):
+        if looks_json(raw):
             value = _json(spec, raw)
             items = value if isinstance(value, list) else [value]
             if not all(isinstance(item, dict) and item for item in items):
@@ -89,7 +89,7 @@ def split_escaped(text: str, sep: str) -> list[str]:
     return parts
 
 
-def _looks_json(raw: str) -> bool:
+def looks_json(raw: str) -> bool:
     text = raw.strip()
     return text.startswith("[") or re.match(r'^\{\s*("|\})', text) is not None
 
@@ -162,6 +162,9 @@ def parse_struct_list(spec: OptionSpec, raw: str) -> list[dict[str, Any]]:
         if not sep or not key:
             raise UsageError(f"invalid value {part!r} for --{spec.name}: expected field=value ({_field_list(spec)})")
         field = _field_name(spec, key)
+        from_file = field is None and _secret_field(spec, file_form(key) or "") is not None
+        if from_file:
+            field = _secret_field(spec, file_form(key) or "")
         if field is None:
             raise UsageError(f"unknown field {key!r} in --{spec.name}: expected one of {_field_list(spec)}")
         inner = _inner_list(spec, field)
@@ -170,7 +173,10 @@ def parse_struct_list(spec: OptionSpec, raw: str) -> list[dict[str, Any]]:
             current, seen = {}, set()
         seen.add(field)
         allowed = enums.get(field, ())
-        parsed = _scalar(f"{spec.name} {field}", _kind(fields[field], allowed), value.strip(), allowed)
+        if from_file or is_secret(field.rsplit(".", 1)[-1]):
+            parsed = _secret_field_value(spec, field, value.strip(), from_file)
+        else:
+            parsed = _scalar(f"{spec.name} {field}", _kind(fields[field], allowed), value.strip(), allowed)
         _put(current, field.split("."), parsed, spec.lists)
     if current:
         elements.append(current)
@@ -187,6 +193,54 @@ def _field_name(spec: OptionSpec, key: str) -> str | None:
     if rest in names and head in (spec.element, spec.path[-1] if spec.path else ""):
         return rest
     return None
+
+
+def _secret_field(spec: OptionSpec, key: str) -> str | None:
+    field = _field_name(spec, key) if key else None
+    return field if field is not None and is_secret(field.rsplit(".", 1)[-1]) else None
+
+
+def _secret_field_value(spec: OptionSpec, field: str, value: str, from_file: bool) -> str:
+    """A password inside a list option: `password-file=FILE` or `password=-`, never literal,
+    so that it stays out of argv and history like a secret option of its own."""
+    if from_file:
+        if not value:
+            raise UsageError(f"--{spec.name}: {field}-file needs a file name")
+        from ovirtshell.config import read_password_file
+
+        return read_password_file(value)
+    if value != "-":
+        raise UsageError(f"--{spec.name}: {field} is a secret and is never taken on the command line: "
+                         f"use {field}-file=FILE, or {field}=- to be asked for it")
+    return ask_secret(f"{spec.name} {field}", f"--{spec.name} {field}=-", f"{field}-file=FILE")
+
+
+def is_secret(name: str) -> bool:
+    """Whether an attribute or parameter holds a password (`password`, `root_password`, ...)."""
+    return name == "password" or name.endswith("_password")
+
+
+def file_form(key: str) -> str | None:
+    """`root_password-file` (or `_file`) -> `root_password`; None for any other name."""
+    for suffix in ("-file", "_file"):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return None
+
+
+def ask_secret(name: str, asked: str = "", instead: str = "") -> str:
+    """Asked for without echo; without a terminal there is nobody to ask. `asked` and
+    `instead` spell the asking and the file form (default: `--NAME -`, `--NAME-file FILE`)."""
+    import getpass
+    import sys
+
+    asked, instead = asked or f"--{name} -", instead or f"--{name}-file FILE"
+    if not (sys.stdin and sys.stdin.isatty()):
+        raise UsageError(f"{asked} asks on a terminal and there is none: use {instead}")
+    try:
+        return getpass.getpass(f"{name}: ")
+    except EOFError:
+        raise UsageError(f"no value given for {asked}") from None
 
 
 def _field_list(spec: OptionSpec) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 
+from ovirtshell.output import escape
 from ovirtshell.shell import Shell
 from ovirtshell.status import ExitStatus
 
@@ -13,7 +14,7 @@ from ovirtshell.status import ExitStatus
 def toolbar_parts(shell: Shell) -> StyleAndTextTuples:
     """What the toolbar shows now; recomputed at every redraw, so `set output` shows at once."""
     if shell.connected:
-        where = [("class:bottom-toolbar.ok", " connected "), ("", f"{shell.connection.host} ")]
+        where = [("class:bottom-toolbar.ok", " connected "), ("", f"{escape.line(shell.connection.host)} ")]
     else:
         where = [("class:bottom-toolbar.bad", " disconnected ")]
     status = shell.last_status

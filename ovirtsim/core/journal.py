@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .context import Context
+
+Step = tuple[float, Callable[[], None]]
 
 
 def start_job(ctx: Context, description: str) -> str:
@@ -22,6 +26,28 @@ def start_job(ctx: Context, description: str) -> str:
 def end_job(ctx: Context, jid: str, status: str = "finished") -> None:
     now = ctx.now()
     ctx.store.update("jobs", jid, status=status, end_time=now, last_updated=now)
+
+
+def scheduled_job(ctx: Context, description: str, key: str, steps: list[Step]) -> dict:
+    """A job whose work the scheduler does in `steps` (delays in engine seconds) under `key`;
+    it ends with the last step. A newer sequence under the same key (a stop during a start)
+    drops the rest, and the job stays started, as the engine leaves it. Returns the reply."""
+    job = start_job(ctx, description)
+    *before, (delay, last) = steps
+
+    def finish() -> None:
+        last()
+        end_job(ctx, job)
+
+    ctx.scheduler.sequence(key, [*before, (delay, finish)])
+    return {"job": {"id": job}}
+
+
+def finished_job(ctx: Context, description: str) -> dict:
+    """A job the request did at once (stop, reset): recorded started and ended. The reply."""
+    job = start_job(ctx, description)
+    end_job(ctx, job)
+    return {"job": {"id": job}}
 
 
 def event(ctx: Context, code: int, severity: str, description: str,

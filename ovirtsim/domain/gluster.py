@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..core import registry as on
 from ..core.context import Context
 from ..core.errors import Fault, conflict
-from ..core.journal import end_job, event, start_job
+from ..core.journal import event, finished_job, scheduled_job
 from ..web.routing import Node
 
 REPLICA = {"replicate": 2, "distributed_replicate": 2}
@@ -75,14 +75,12 @@ def _volume(ctx: Context, node: Node) -> tuple[str, dict]:
 
 def _set_status(ctx: Context, node: Node, status: str, verb: str, code: int) -> dict:
     coll, vol = _volume(ctx, node)
-    job = start_job(ctx, f"{verb.capitalize()} Gluster Volume {vol.get('name')}")
     ctx.store.update(coll, vol["id"], status=status)
     bcoll = f"{coll}/{vol['id']}/glusterbricks"
     for b in ctx.store.items(bcoll):
         ctx.store.update(bcoll, b["id"], status=status)
     event(ctx, code, "normal", f"Gluster Volume {vol.get('name')} {verb}ed.")
-    end_job(ctx, job)
-    return {"job": {"id": job}}
+    return finished_job(ctx, f"{verb.capitalize()} Gluster Volume {vol.get('name')}")
 
 
 @on.action("gluster_volume", "start")
@@ -114,17 +112,15 @@ def rebalance(ctx: Context, node: Node, params: dict) -> dict:
     coll, vol = _volume(ctx, node)
     if vol.get("status") != "up":
         raise conflict("rebalance", "Gluster Volume", "Gluster Volume is not up.", True)
-    job = start_job(ctx, f"Rebalancing Gluster Volume {vol.get('name')}")
     ctx.store.update(coll, vol["id"], _rebalance="started")
 
     def done() -> None:
         ctx.store.update(coll, vol["id"], _rebalance="finished")
         event(ctx.background(), 4090, "normal", f"Gluster Volume {vol.get('name')} "
               "rebalance finished.")
-        end_job(ctx, job)
 
-    ctx.scheduler.sequence(f"rebalance:{vol['id']}", [(3.0, done)])
-    return {"job": {"id": job}}
+    return scheduled_job(ctx, f"Rebalancing Gluster Volume {vol.get('name')}",
+                         f"rebalance:{vol['id']}", [(3.0, done)])
 
 
 @on.action("gluster_volume", "stop_rebalance")
@@ -152,10 +148,8 @@ def brick_add(ctx: Context, node: Node, data: dict) -> None:
 def migrate(ctx: Context, node: Node, params: dict) -> dict:
     """Replace-brick: the named bricks start migrating their data away."""
     coll = f"{node.parent.path}" if node.parent else ""
-    job = start_job(ctx, "Migrating Gluster Volume Bricks")
     for b in params.get("bricks") or []:
         if ctx.store.get(coll, str(b.get("id"))) is None:
             raise conflict("migrate", "Gluster Volume Brick", f"Brick {b.get('id')} does "
                            "not exist.", True)
-    end_job(ctx, job)
-    return {"job": {"id": job}}
+    return finished_job(ctx, "Migrating Gluster Volume Bricks")

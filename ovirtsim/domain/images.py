@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..core import registry as on
 from ..core.context import Context
 from ..core.errors import Fault, NotFound, conflict
-from ..core.journal import end_job, event, start_job
+from ..core.journal import event, scheduled_job
 from ..web.routing import Node
 
 
@@ -61,16 +61,14 @@ def _locked_work(ctx: Context, disk: dict, verb: str, done) -> dict:  # type: ig
     if disk.get("status") != "ok":
         raise conflict(verb, "Virtual Disk", "Disk is locked. Please try again later.")
     did = disk["id"]
-    job = start_job(ctx, f"{verb.capitalize()} Disk {disk.get('name', did)}")
     ctx.store.update("disks", did, status="locked")
 
     def finish() -> None:
         done()
         ctx.store.update("disks", did, status="ok")
-        end_job(ctx, job)
 
-    ctx.scheduler.sequence(f"disk:{did}", [(3.0, finish)])
-    return {"job": {"id": job}}
+    return scheduled_job(ctx, f"{verb.capitalize()} Disk {disk.get('name', did)}", f"disk:{did}",
+                         [(3.0, finish)])
 
 
 def _target(ctx: Context, disk: dict, params: dict, verb: str) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..core import registry as on
 from ..core.context import Context
 from ..core.errors import conflict
-from ..core.journal import end_job, event, start_job, user_label
+from ..core.journal import event, finished_job, scheduled_job, user_label
 from ..dispatch.references import ref_name
 from ..dispatch.rules import RUNNING
 from ..web.routing import Node
@@ -43,26 +43,22 @@ def start_vm(ctx: Context, vm: dict, params: dict) -> dict:
     if host is None:
         raise no_host(ctx, vm, "run", only=pinned or None)
     vid, name, hid = vm["id"], vm["name"], host["id"]
-    job = start_job(ctx, f"Launching VM {name}")
     paused = bool(params.get("pause"))
-    user = user_label(ctx)
 
     def up() -> None:
         set_vm(ctx, vid, status="paused" if paused else "up", start_time=ctx.now(),
                fqdn=f"{name}.example.com", stop_time=None, run_once=bool(params.get("vm")))
         event(ctx, 32, "normal", f"VM {name} started on Host {host['name']}", vm=vid, host=hid)
-        end_job(ctx, job)
 
     if st == "suspended":
         set_vm(ctx, vid, status="restoring_state", host={"id": hid})
-        ctx.scheduler.sequence(f"vm:{vid}", [(2.0, up)])
+        steps = [(2.0, up)]
     else:
         set_vm(ctx, vid, status="wait_for_launch", host={"id": hid})
-        event(ctx, 153, "normal", f"VM {name} was started by {user} (Host: {host['name']}).",
-              vm=vid, host=hid)
-        ctx.scheduler.sequence(f"vm:{vid}", [
-            (1.0, lambda: set_vm(ctx, vid, status="powering_up")), (2.0, up)])
-    return {"job": {"id": job}}
+        event(ctx, 153, "normal", f"VM {name} was started by {user_label(ctx)} "
+              f"(Host: {host['name']}).", vm=vid, host=hid)
+        steps = [(1.0, lambda: set_vm(ctx, vid, status="powering_up")), (2.0, up)]
+    return scheduled_job(ctx, f"Launching VM {name}", f"vm:{vid}", steps)
 
 
 def require_running(vm: dict, verb: str, allowed: frozenset[str] | set[str] = RUNNING) -> None:
@@ -74,14 +70,12 @@ def require_running(vm: dict, verb: str, allowed: frozenset[str] | set[str] = RU
 def stop(ctx: Context, node: Node, params: dict) -> dict:
     vm = vm_of(ctx, node)
     require_running(vm, "stop", RUNNING | {"suspended"})
-    job = start_job(ctx, f"Stopping VM {vm['name']}")
     ctx.scheduler.cancel(f"vm:{vm['id']}")
     host = ref_name(ctx, vm.get("host"), "host") or "N/A"
     set_vm(ctx, vm["id"], status="down", host=None, stop_time=ctx.now(), fqdn=None)
     event(ctx, 33, "normal", f"VM {vm['name']} powered off by {user_label(ctx)} "
           f"(Host: {host}).", vm=vm["id"])
-    end_job(ctx, job)
-    return {"job": {"id": job}}
+    return finished_job(ctx, f"Stopping VM {vm['name']}")
 
 
 @on.action("vm", "shutdown")
@@ -89,7 +83,6 @@ def shutdown(ctx: Context, node: Node, params: dict) -> dict:
     vm = vm_of(ctx, node)
     require_running(vm, "shutdown")
     vid, name = vm["id"], vm["name"]
-    job = start_job(ctx, f"Shutting down VM {name}")
     set_vm(ctx, vid, status="powering_down")
     event(ctx, 73, "normal", f"VM shutdown initiated by {user_label(ctx)} on VM {name}.",
           vm=vid)
@@ -98,10 +91,8 @@ def shutdown(ctx: Context, node: Node, params: dict) -> dict:
         set_vm(ctx, vid, status="down", host=None, stop_time=ctx.now(), fqdn=None)
         event(ctx.background(), 61, "normal", f"VM {name} is down. Exit message: User shut "
               "down from within the guest", vm=vid)
-        end_job(ctx, job)
 
-    ctx.scheduler.sequence(f"vm:{vid}", [(2.0, down)])
-    return {"job": {"id": job}}
+    return scheduled_job(ctx, f"Shutting down VM {name}", f"vm:{vid}", [(2.0, down)])
 
 
 @on.action("vm", "suspend")
@@ -110,17 +101,14 @@ def suspend(ctx: Context, node: Node, params: dict) -> dict:
     if vm.get("status") != "up":
         raise conflict("suspend", "VM", "VM is not up.")
     vid, name = vm["id"], vm["name"]
-    job = start_job(ctx, f"Suspending VM {name}")
     set_vm(ctx, vid, status="saving_state")
 
     def done() -> None:
         set_vm(ctx, vid, status="suspended", host=None)
         event(ctx.background(), 35, "normal", f"Suspending VM {name} has been completed.",
               vm=vid)
-        end_job(ctx, job)
 
-    ctx.scheduler.sequence(f"vm:{vid}", [(2.0, done)])
-    return {"job": {"id": job}}
+    return scheduled_job(ctx, f"Suspending VM {name}", f"vm:{vid}", [(2.0, done)])
 
 
 @on.action("vm", "reboot")
@@ -128,28 +116,20 @@ def reboot(ctx: Context, node: Node, params: dict) -> dict:
     vm = vm_of(ctx, node)
     require_running(vm, "reboot", {"up"})
     vid = vm["id"]
-    job = start_job(ctx, f"Rebooting VM {vm['name']}")
     set_vm(ctx, vid, status="reboot_in_progress")
     event(ctx, 157, "normal", f"VM {vm['name']} was restarted by {user_label(ctx)}.", vm=vid)
-
-    def up() -> None:
-        set_vm(ctx, vid, status="up", start_time=ctx.now())
-        end_job(ctx, job)
-
-    ctx.scheduler.sequence(f"vm:{vid}", [(2.0, up)])
-    return {"job": {"id": job}}
+    return scheduled_job(ctx, f"Rebooting VM {vm['name']}", f"vm:{vid}",
+                         [(2.0, lambda: set_vm(ctx, vid, status="up", start_time=ctx.now()))])
 
 
 @on.action("vm", "reset")
 def reset(ctx: Context, node: Node, params: dict) -> dict:
     vm = vm_of(ctx, node)
     require_running(vm, "reset", {"up", "paused"})
-    job = start_job(ctx, f"Resetting VM {vm['name']}")
     set_vm(ctx, vm["id"], status="up", start_time=ctx.now())
     event(ctx, 10940, "normal", f"VM {vm['name']} was reset by {user_label(ctx)}.",
           vm=vm["id"])
-    end_job(ctx, job)
-    return {"job": {"id": job}}
+    return finished_job(ctx, f"Resetting VM {vm['name']}")
 
 
 @on.action("vm", "freeze_filesystems")

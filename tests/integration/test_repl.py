@@ -288,6 +288,25 @@ def test_a_secret_option_line_runs_but_is_not_recorded(make_shell, pipe, tmp_pat
 # -- completion ------------------------------------------------------------------------------
 
 
+def test_the_completion_menu_shows_engine_names_escaped(make_shell):
+    """A bidi override in a VM name is shown as an escape in the menu; Tab inserts the real name."""
+    shell = make_shell()
+    name = "bill\u202egpj.exe"
+    shell.execute(f"create vm --name '{name}' --cluster-name Default --template-name Blank")
+    try:
+        names = NameCache(shell).attach()
+        completer = ShellCompleter(lambda: Context.from_shell(shell, names.lookup))
+        event = CompleteEvent(completion_requested=True)
+        list(completer.get_completions(Document("show vm bill"), event))
+        assert names.wait(DEADLINE)
+        [offered] = list(completer.get_completions(Document("show vm bill"), event))
+        assert offered.display_text == "bill\\u202egpj.exe"
+        assert "\u202e" not in offered.display_text
+        assert offered.text.strip(" '") == name
+    finally:
+        shell.execute(f"delete vm '{name}' --yes")
+
+
 def test_completion_of_live_names_through_the_adapter(make_shell):
     shell = make_shell()
     names = NameCache(shell).attach()

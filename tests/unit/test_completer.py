@@ -192,6 +192,12 @@ def test_struct_list_fields_documented_first(context):
     ]
 
 
+def test_a_secret_field_is_offered_in_its_file_form(context):
+    offered = complete(context, "create storagedomain --storage-logical_units id=1,pas")
+    assert offered == ["password-file="]
+    assert "password=" not in complete(context, "create storagedomain --storage-logical_units ")
+
+
 def test_parent_options(context):
     offered = complete(context, "list nics --")
     assert {"--parent-vm-name", "--parent-vm-identifier", "--parent-template-name"} <= set(offered)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pytest
 from lxml import etree
@@ -21,6 +21,7 @@ from ovirtshell.metadata import inputs
 from ovirtshell.metadata.derive import need_for
 from ovirtshell.metadata.loader import BUNDLED_MODEL, build_index
 from ovirtshell.metadata.options import OptionSet
+from ovirtshell.metadata.values import is_secret
 from ovirtshell.status import UsageError
 
 SAMPLES = {"string": "S1", "integer": "3", "size": "3", "boolean": "true", "decimal": "1.5",
@@ -133,7 +134,8 @@ def test_every_documented_input_has_an_option_that_lands_in_the_body():
             raw, text = _sample(leaf)
             leaf_value = json.loads(raw) if leaf in ("integer", "decimal") else raw == "true" if leaf == "boolean" else raw
         if need.field and spec.kind == "struct" and need.field in dict(spec.fields) and leaf_type.kind != "struct":
-            value = f"{need.field}={raw}"
+            value = _field_given(spec, need.field) if is_secret(need.field.rsplit(".", 1)[-1]) else f"{need.field}={raw}"
+            text = "s3cret" if is_secret(need.field.rsplit(".", 1)[-1]) else text
         elif need.field or leaf_type.kind == "struct":  # JSON in the model's names, any depth
             nested: object = leaf_value
             for segment in reversed(need.field.split(".") if need.field else []):
@@ -173,10 +175,30 @@ def _value_for(spec, fields: list[str]) -> str | None:
         return None
     if spec.kind == "struct":
         shown = fields or [spec.fields[0][0]]
-        return ",".join(f"{f}={_field_sample(spec, f)}" for f in shown)
+        return ",".join(_field_given(spec, f) for f in shown)
     if spec.values:
         return spec.values[0]
     return {"integer": "1", "size": "1GiB", "decimal": "1.5", "date": "2024-05-01"}.get(spec.kind, "x")
+
+
+@cache
+def _secret_file() -> str:
+    """One file holding `s3cret` for the secret fields of list options, removed at exit."""
+    import atexit
+    import os
+
+    handle = tempfile.NamedTemporaryFile("w", suffix=".secret", delete=False)
+    handle.write("s3cret\n")
+    handle.close()
+    atexit.register(os.unlink, handle.name)
+    return handle.name
+
+
+def _field_given(spec, field: str) -> str:
+    """`field=sample`; a secret field from a file (`password-file=F`), as help spells it."""
+    if is_secret(field.rsplit(".", 1)[-1]):
+        return f"{field}-file={_secret_file()}"
+    return f"{field}={_field_sample(spec, field)}"
 
 
 def _field_sample(spec, field: str) -> str:

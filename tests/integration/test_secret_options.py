@@ -85,3 +85,37 @@ def test_a_bad_secret_file_is_a_clear_error(ovirt, tmp_path):
 def test_help_shows_the_file_and_prompt_forms(ovirt):
     run = ovirt("-E", "help action host install", connect=True)
     assert "--root_password-file" in run.out and "--root_password - asks on a terminal" in run.out
+
+
+LUNS = "--storage-logical_units"
+ISCSI = "create storagedomain --name iscsi-s --type data --host-name host0 --storage-type iscsi"
+
+
+def test_a_password_inside_a_list_option_comes_from_a_file_and_is_masked(ovirt, sim, secret_file):
+    run = ovirt("-E", f"{ISCSI} {LUNS} 'id=36001,address=10.0.0.5,target=iqn.t,username=u,"
+                      f"password-file={secret_file}' --dry-run")
+    assert run.status == ExitStatus.OK, run.err
+    _clean(run)
+    assert "<password>********</password>" in run.out and "<username>u</username>" in run.out
+    sim.clear_requests()
+    run = ovirt("--debug", "-E", f"{ISCSI} {LUNS} 'id=36001,address=10.0.0.5,target=iqn.t,password-file={secret_file}'")
+    _clean(run)
+    assert "<password>***</password>" in run.err
+    assert [r for r in sim.requests() if r["method"] == "POST" and r["path"].endswith("/storagedomains")]
+
+
+def test_a_literal_password_inside_a_list_option_is_refused(ovirt, sim):
+    sim.clear_requests()
+    for value in (f"id=36001,password={SECRET}", json.dumps([{"id": "36001", "password": SECRET}])):
+        run = ovirt("-E", f"{ISCSI} {LUNS} '{value}'")
+        assert run.status == ExitStatus.SYNTAX_ERROR, (value, run.err)
+        _clean(run)
+        assert "password-file=FILE" in run.err and len(run.err.strip().splitlines()) == 1
+    run = ovirt("-E", f"{ISCSI} {LUNS} 'id=36001,password=-'")
+    assert run.status == ExitStatus.SYNTAX_ERROR and "terminal" in run.err
+    assert not [r for r in sim.requests() if r["method"] == "POST" and "/api" in r["path"]]
+
+
+def test_help_shows_the_file_form_of_a_list_field(ovirt):
+    run = ovirt("-E", "help create storagedomain --all")
+    assert "password-file=FILE or password=- (secret)" in run.out
