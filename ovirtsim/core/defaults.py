@@ -42,9 +42,26 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         "memory_policy": {"over_commit": {"percent": 100},
                           "transparent_hugepages": {"enabled": True}},
         "error_handling": {"on_error": "migrate"},
-        "fencing_policy": {"enabled": True},
+        "fencing_policy": {"enabled": True,
+                           "skip_if_connectivity_broken": {"enabled": False, "threshold": 50},
+                           "skip_if_sd_active": {"enabled": False},
+                           "skip_if_gluster_bricks_up": False,
+                           "skip_if_gluster_quorum_not_met": False},
         "migration": {"auto_converge": "inherit", "compressed": "inherit",
-                      "encrypted": "inherit"},
+                      "encrypted": "inherit", "bandwidth": {"assignment_method": "auto"}},
+        "cpu": {"architecture": "x86_64"},
+        "firewall_type": "firewalld",
+        "gluster_service": False,
+        "ha_reservation": False,
+        "log_max_memory_used_threshold": 95,
+        "log_max_memory_used_threshold_type": "percentage",
+        "maintenance_reason_required": False,
+        "optional_reason": False,
+        "switch_type": "legacy",
+        "threads_as_cores": False,
+        "trusted_service": False,
+        "tunnel_migration": False,
+        "virt_service": True,
     },
     "template": {
         "bios": {"type": "cluster_default", "boot_menu": {"enabled": False}},
@@ -71,6 +88,10 @@ def complete(store: Store, coll: str, type_name: str, data: dict) -> None:
             policy = next(iter(store.items("schedulingpolicies")), None)
             if policy is not None:
                 data["scheduling_policy"] = {"id": policy["id"]}
+        if type_name == "cluster" and "mac_pool" not in data:
+            pool = next((p for p in store.items("macpools") if p.get("default_pool")), None)
+            if pool is not None:
+                data["mac_pool"] = {"id": pool["id"]}
 
 
 def vm_devices(store: Store, vm: dict, now: int) -> None:

@@ -6,11 +6,12 @@ Ids are uuid5 of the object's kind and name, so the same seed always yields the 
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 
 from .defaults import complete, vm_devices
-from .permits import ROLE_PERMITS, permit_doc
+from .permits import PERMITS, ROLE_PERMITS, permit_doc
 from .secrets import hash_password
 from .store import Store
 
@@ -142,6 +143,27 @@ MORE_ROLES = [
     ("VmImporterExporter", True, "Import/export VMs and Templates"),
 ]
 
+# The internal directory (aaa-jdbc on a real engine): admin's password is the engine's;
+# each other user's password is its name. Only admin and (demo) user are engine users at first.
+DIRECTORY_USERS = ("admin", "user", "jdoe", "asmith")
+DIRECTORY_GROUPS = {"ops": ["jdoe", "asmith"], "developers": ["user"]}
+
+
+@functools.cache
+def _directory_hash(principal: str) -> str:
+    """The stored hash of a directory user's published password (hashed once a process)."""
+    return hash_password(principal, principal)
+
+
+def directory_user(principal: str) -> dict:
+    """A user as the internal directory describes it (its id is the directory entry's)."""
+    return {"id": principal.encode().hex(), "name": principal,
+            "user_name": f"{principal}@internal-authz", "principal": principal,
+            "namespace": "*", "domain_entry_id": principal.encode().hex(),
+            "domain": ref(INTERNAL_AUTHZ), "department": "", "last_name": "",
+            "email": f"{principal}@localhost"}
+
+
 CPU_TYPES = [
     "Intel Nehalem Family", "Secure Intel Skylake Server Family", "Intel Cascadelake Server Family",
     "AMD EPYC", "Secure AMD EPYC",
@@ -246,10 +268,12 @@ class Seeder:
                                                    "base_template": ref(ZERO)},
         })
         self.put("domains", "domain", {"id": INTERNAL_AUTHZ, "name": "internal-authz"})
+        self.directory()
         admin = sid("user", "admin")
         self.user(admin, "admin")
-        self.store.meta_set("passwords", {"admin": hash_password("admin", self.admin_password),
-                                           "user": hash_password("user", "user")})
+        self.store.meta_set("passwords", {
+            "admin": hash_password("admin", self.admin_password),
+            **{p: _directory_hash(p) for p in DIRECTORY_USERS if p != "admin"}})
         for rname, rid, administrative, desc in ROLES:
             self.put("roles", "role", {
                 "id": rid, "name": rname, "description": desc, "administrative": administrative,
@@ -264,7 +288,9 @@ class Seeder:
             self.put("clusterlevels", "cluster_level", {
                 "id": lvl, "cpu_types": [
                     {"name": n, "level": i, "architecture": "x86_64"}
-                    for i, n in enumerate(CPU_TYPES)]})
+                    for i, n in enumerate(CPU_TYPES)],
+                "permits": [{"id": str(pid), "name": name, "administrative": admin}
+                            for pid, (name, admin) in PERMITS.items()]})
         for oid, oname, desc in OPERATING_SYSTEMS:
             self.put("operatingsystems", "operating_system_info", {
                 "id": oid, "name": oname, "description": desc, "architecture": "x86_64"})
@@ -330,11 +356,17 @@ class Seeder:
             seed_permits(self.store, rname, sid("role", rname))
 
     def user(self, oid: str, principal: str) -> None:
-        self.put("users", "user", {
-            "id": oid, "name": principal, "user_name": f"{principal}@internal-authz",
-            "principal": principal, "namespace": "*", "domain_entry_id": principal.encode().hex(),
-            "domain": ref(INTERNAL_AUTHZ), "department": "", "last_name": "",
-            "email": f"{principal}@localhost"})
+        self.put("users", "user", {**directory_user(principal), "id": oid})
+
+    def directory(self) -> None:
+        """The internal directory: who could be added as users and groups (and log in)."""
+        for principal in DIRECTORY_USERS:
+            self.put(f"domains/{INTERNAL_AUTHZ}/users", "user", directory_user(principal))
+        for name, members in DIRECTORY_GROUPS.items():
+            self.put(f"domains/{INTERNAL_AUTHZ}/groups", "group", {
+                "id": name.encode().hex(), "name": name, "namespace": "*",
+                "domain_entry_id": name.encode().hex(), "domain": ref(INTERNAL_AUTHZ),
+                "_members": members})
 
     def demo(self, nvms: int) -> None:
         """The demo inventory with ``nvms`` VMs (at least vm0..vm4)."""

@@ -1,7 +1,8 @@
 """Users and groups come from a directory: adding one looks it up there, as the engine does.
 
-The simulator's only directory is ``internal-authz``; it knows the users of the seed and
-has no groups, so a group can never be found (the engine's fault, not a silent success).
+The simulator's only directory is ``internal-authz``; its entries are the sub-collections
+``domains/{id}/users`` and ``domains/{id}/groups`` (filled by the seed). Adding a user or
+group copies the directory's entry; a name the directory lacks is the engine's fault.
 """
 
 from __future__ import annotations
@@ -20,16 +21,28 @@ def _domain(ctx: Context, data: dict, principal: str) -> dict | None:
     return ctx.store.find_by_name("domains", str(name)) if name else None
 
 
+def _entry(ctx: Context, domain: dict | None, kind: str, name: str) -> dict | None:
+    if domain is None:
+        return None
+    return next((e for e in ctx.store.items(f"domains/{domain['id']}/{kind}")
+                 if e.get("name") == name or e.get("principal") == name), None)
+
+
+def _copy_entry(data: dict, entry: dict) -> None:
+    keep = {k: v for k, v in data.items() if k in ("id", "href")}
+    data.clear()
+    data.update({k: v for k, v in entry.items() if not k.startswith("_")}, **keep)
+
+
 @on.before("add", "user")
 def user_from_directory(ctx: Context, node: Node, data: dict) -> None:
-    name = str(data.get("user_name") or "")
+    name = str(data.get("user_name") or data.get("principal") or "")
     domain = _domain(ctx, data, name)
     dname = (data.get("domain") or {}).get("name") or (domain or {}).get("name") or ""
-    principal = name.rsplit("@", 1)[0]
-    known = ctx.store.meta_get("passwords") or {}
-    if domain is None or principal not in known:
+    entry = _entry(ctx, domain, "users", name.rsplit("@", 1)[0])
+    if entry is None:
         raise Fault(400, "Operation Failed", f"No such user: {name} in domain {dname}")
-    data["domain"] = {"id": domain["id"]}
+    _copy_entry(data, entry)
 
 
 @on.before("add", "group")
@@ -37,4 +50,7 @@ def group_from_directory(ctx: Context, node: Node, data: dict) -> None:
     name = str(data.get("name") or "")
     domain = _domain(ctx, data, name)
     dname = (data.get("domain") or {}).get("name") or (domain or {}).get("name") or ""
-    raise Fault(400, "Operation Failed", f"No such group: {name} in domain {dname}")
+    entry = _entry(ctx, domain, "groups", name.rsplit("@", 1)[0])
+    if entry is None:
+        raise Fault(400, "Operation Failed", f"No such group: {name} in domain {dname}")
+    _copy_entry(data, entry)

@@ -50,7 +50,8 @@ def template_created(ctx: Context, node: Node, data: dict) -> None:
         if disk is None:
             continue
         did = ctx.new_id()
-        store.put("disks", "disk", {**disk, "id": did, "status": "locked"})
+        store.put("disks", "disk", {**disk, "id": did, "status": "locked",
+                                    "image_id": ctx.new_id()})
         store.put(f"templates/{tid}/diskattachments", "disk_attachment",
                   {**{k: v for k, v in att.items() if k != "vm"}, "id": did,
                    "disk": {"id": did}, "template": {"id": tid}})
@@ -84,9 +85,7 @@ def template_removable(ctx: Context, node: Node) -> None:
     if users:
         raise conflict("remove", "Template", "The following VMs are based on this Template: "
                        + ", ".join(users[:10]))
-
-
-@on.after("remove", "template")
-def template_removed(ctx: Context, node: Node) -> None:
+    # its disks go with it (read the attachments now: they go with the template's
+    # sub-collections when it is deleted; the transaction is whole)
     for att in list(ctx.store.colls.get(f"templates/{node.id}/diskattachments", {}).values()):
         ctx.store.delete("disks", att["id"])

@@ -16,6 +16,7 @@ import httpx
 import pytest
 from lxml import etree
 
+from ovirtsim.core.seed import DIRECTORY_USERS
 from ovirtsim.testing import DEFAULT_ADMIN_PASSWORD, SimulatorHandle, run_simulator
 
 
@@ -102,10 +103,10 @@ def test_data_file_is_private_and_holds_only_hashes(tmp_path: Path) -> None:
             modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in _files(data)}
             assert set(modes.values()) == {0o600}, modes
             table = sim.sim.store.meta_get("passwords")
-            assert set(table) == {"admin", "user"}
+            assert set(table) == set(DIRECTORY_USERS)  # the directory's users, no others
             assert all(v.startswith("scrypt$") for v in table.values())
             salts = {v.split("$")[4] for v in table.values()}
-            assert len(salts) == 2  # one salt per user
+            assert len(salts) == len(DIRECTORY_USERS)  # one salt per user
         raw = b"".join(p.read_bytes() for p in _files(data))
         assert SECRET.encode() not in raw
         assert b'"user": "user"' not in raw and b'"user":"user"' not in raw

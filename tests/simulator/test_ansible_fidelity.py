@@ -1,0 +1,107 @@
+"""What Ansible's ovirt.ovirt modules found, read through the official SDK: the
+sub-objects their idempotency checks read, the directory they add users and groups from,
+the permits they name, and disks that must go with the template that owns them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import ovirtsdk4 as sdk
+import ovirtsdk4.types as types
+import pytest
+
+from ovirtsim.testing import SimulatorHandle, run_simulator
+
+
+@pytest.fixture
+def sim() -> Iterator[SimulatorHandle]:
+    with run_simulator(seed="demo", time_scale=0.0) as handle:
+        yield handle
+
+
+@pytest.fixture
+def system(sim: SimulatorHandle) -> Iterator[sdk.services.SystemService]:
+    conn = sdk.Connection(url=sim.url, username=sim.username, password=sim.password)
+    yield conn.system_service()
+    conn.close()
+
+
+def test_a_new_cluster_reads_like_the_engines(system) -> None:  # type: ignore[no-untyped-def]
+    # ovirt_cluster's second run compares these without checking they exist
+    added = system.clusters_service().add(types.Cluster(
+        name="c2", data_center=types.DataCenter(name="Default"),
+        cpu=types.Cpu(type="Intel Nehalem Family")))
+    cluster = system.clusters_service().cluster_service(added.id).get()
+    fencing = cluster.fencing_policy
+    assert fencing.enabled is True
+    assert fencing.skip_if_sd_active.enabled is False
+    assert fencing.skip_if_connectivity_broken.enabled is False
+    assert fencing.skip_if_connectivity_broken.threshold == 50
+    assert cluster.migration.bandwidth.assignment_method == types.MigrationBandwidthAssignmentMethod.AUTO
+    assert cluster.cpu.architecture == types.Architecture.X86_64
+    assert cluster.switch_type == types.SwitchType.LEGACY
+    assert (cluster.virt_service, cluster.gluster_service) == (True, False)
+    assert cluster.threads_as_cores is False and cluster.ha_reservation is False
+    default_pool = next(p for p in system.mac_pools_service().list() if p.default_pool)
+    assert cluster.mac_pool.id == default_pool.id
+    # what was asked is kept
+    assert cluster.cpu.type == "Intel Nehalem Family"
+
+
+def test_cluster_levels_list_the_permits(system) -> None:  # type: ignore[no-untyped-def]
+    # ovirt_role maps permit names to ids through a cluster level
+    permits = {p.name: p.id for p in system.cluster_levels_service().level_service("4.3").get().permits}
+    assert permits["login"] == "1300" and permits["create_vm"] == "1"
+    role = system.roles_service().add(types.Role(
+        name="starter", administrative=False,
+        permits=[types.Permit(id=permits[n]) for n in ("login", "run_vm")]))
+    read = system.roles_service().role_service(role.id).permits_service().list()
+    assert sorted(p.name for p in read) == ["login", "run_vm"]
+
+
+def test_the_directory_lists_users_and_groups_to_add(system) -> None:  # type: ignore[no-untyped-def]
+    domain = next(d for d in system.domains_service().list() if d.name == "internal-authz")
+    dsvc = system.domains_service().domain_service(domain.id)
+    assert {"admin", "user", "jdoe", "asmith"} <= {u.name for u in dsvc.users_service().list()}
+    assert {"ops", "developers"} <= {g.name for g in dsvc.groups_service().list()}
+    user = system.users_service().add(types.User(
+        user_name="jdoe@internal-authz", domain=types.Domain(name="internal-authz")))
+    assert (user.principal, user.user_name) == ("jdoe", "jdoe@internal-authz")
+    assert user.domain.id == domain.id
+    group = system.groups_service().add(types.Group(
+        name="ops", domain=types.Domain(name="internal-authz")))
+    assert group.name == "ops" and group.domain.id == domain.id
+    assert [u.principal for u in system.users_service().list(search="usrname=jdoe*")] == ["jdoe"]
+
+
+def test_a_directory_user_with_a_permission_logs_in(sim: SimulatorHandle, system) -> None:  # type: ignore[no-untyped-def]
+    user = system.users_service().add(types.User(
+        user_name="jdoe@internal-authz", domain=types.Domain(name="internal-authz")))
+    vm = system.vms_service().list(search="name=vm1")[0]
+    system.vms_service().vm_service(vm.id).permissions_service().add(types.Permission(
+        role=types.Role(name="UserRole"), user=types.User(id=user.id)))
+    conn = sdk.Connection(url=sim.url, username="jdoe@internal", password="jdoe")
+    try:
+        assert [v.name for v in conn.system_service().vms_service().list()] == ["vm1"]
+    finally:
+        conn.close()
+
+
+def test_removing_a_template_removes_its_disks(system) -> None:  # type: ignore[no-untyped-def]
+    vms = system.vms_service()
+    vm = vms.add(types.Vm(name="src", cluster=types.Cluster(name="Default"),
+                          template=types.Template(name="Blank")))
+    att = vms.vm_service(vm.id).disk_attachments_service().add(types.DiskAttachment(
+        disk=types.Disk(name="srcdisk", provisioned_size=2**30, format=types.DiskFormat.COW,
+                        storage_domains=[types.StorageDomain(name="data")]),
+        interface=types.DiskInterface.VIRTIO, bootable=True, active=True))
+    template = system.templates_service().add(types.Template(name="t1", vm=types.Vm(id=vm.id)))
+    tsvc = system.templates_service().template_service(template.id)
+    copies = [a.id for a in tsvc.disk_attachments_service().list()]
+    assert len(copies) == 1 and copies[0] != att.id
+    disks = system.disks_service()
+    # the copy keeps the alias (as the engine's does) but is an image of its own
+    assert disks.disk_service(copies[0]).get().name == "srcdisk"
+    assert disks.disk_service(copies[0]).get().image_id != disks.disk_service(att.id).get().image_id
+    tsvc.remove()
+    assert [d.id for d in disks.list(search="name=srcdisk")] == [att.id]
