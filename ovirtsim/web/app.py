@@ -149,6 +149,10 @@ class SimApp:
 
     # ----- fault injection ---------------------------------------------------------------
     def match_fault(self, method: str, path: str) -> dict | None:
+        if not self.sim.fault_rules:
+            # no rule (the usual case): answer without the engine's lock, which a worker
+            # thread may hold for a long operation while this runs on the event loop
+            return None
         with self.sim.lock:
             for rule in self.sim.fault_rules:
                 if rule.get("method") and rule["method"].upper() != method:
