@@ -56,6 +56,7 @@ class Stats:
     """What the clients measured, together."""
 
     latencies: list[float] = field(default_factory=list)
+    by_op_latency: dict[str, list[float]] = field(default_factory=dict)
     health: list[float] = field(default_factory=list)
     by_op: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
@@ -143,7 +144,9 @@ class LoadClient:
             self.stats.error("connection", f"{op} {method} {path}: {e!r}")
             return None
         finally:
-            self.stats.latencies.append(time.perf_counter() - t0)
+            took = time.perf_counter() - t0
+            self.stats.latencies.append(took)
+            self.stats.by_op_latency.setdefault(op, []).append(took)
             self.stats.requests += 1
             self.stats.by_op[op] += 1
         if resp.status_code >= 500:

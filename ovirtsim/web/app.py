@@ -75,6 +75,7 @@ class SimApp:
     def __init__(self, sim: Engine) -> None:
         self.sim = sim
         self.imageio = ImageIO(sim)
+        self.queue = asyncio.Semaphore(2)  # API requests handed to worker threads at once
 
     # ----- users and tokens --------------------------------------------------------------
     def check_password(self, username: str, password: str) -> dict | None:
@@ -367,8 +368,12 @@ class SimApp:
             filter=want_filter, correlation_id=corr,
         )
         # In a worker thread: the event loop keeps answering (/sim/health, SSO, other
-        # clients) whatever one request costs.
-        reply: Reply = await run_in_threadpool(self._handle, req)
+        # clients) whatever one request costs. The engine runs one request at a time under
+        # its lock, which wakes its waiters in no particular order: under load some waited
+        # seconds while later ones went first. Requests queue here instead, first come first
+        # served, two in the pool so that the next one is ready when the lock is released.
+        async with self.queue:
+            reply: Reply = await run_in_threadpool(self._handle, req)
         out_headers = dict(reply.headers)
         out_headers["Correlation-Id"] = corr
         body = reply.body if reply.body is not None else b""
