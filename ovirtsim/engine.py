@@ -23,7 +23,7 @@ from .core.secrets import (
 )
 from .core.seed import NAMESPACE, Seeder
 from .core.store import Store
-from .web.protocol import Reply, Request
+from .web.protocol import Request
 from .web.rendering import Renderer
 
 
@@ -47,7 +47,6 @@ class Engine:
         self.token_ttl = token_ttl
         self.scheduler = Scheduler(time_scale, self.lock, self.store.batch)
         self.renderer = Renderer(self.model)
-        self.list_cache: dict[tuple[str, str, str], tuple[int, Reply]] = {}
         self.fault_rules: list[dict] = []
         self.request_log: deque[dict] = deque(maxlen=20000)
         self.tokens: dict[str, tuple[str, float | None]] = {}

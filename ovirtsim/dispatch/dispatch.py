@@ -88,20 +88,16 @@ def do_list(eng: Engine, ctx: Context, node: Node) -> Reply:
     req = _req(ctx)
     plain = (node.view is None and node.coll == node.path and not req.filter
              and not any(req.query.get(k) for k in ("search", "max", "follow", "from")))
-    if not plain:
-        return _do_list(eng, ctx, node)
-    # A whole unfiltered top-level listing is served from one cached body until the
-    # collection changes: listing 10,000 VMs then costs little more than the send.
-    key = (node.coll or "", req.prefix, req.fmt)
-    version = eng.store.versions.get(node.coll or "", 0)
-    hit = eng.list_cache.get(key)
-    if hit is not None and hit[0] == version:
-        return hit[1]
-    out = _do_list(eng, ctx, node)
-    if isinstance(out.body, str):
-        out.body = out.body.encode()
-    eng.list_cache[key] = (version, out)
-    return out
+    if plain:
+        # A whole unfiltered top-level listing is kept rendered (in chunks) until the
+        # collection changes, and then only what changed is rendered again.
+        may_read = gate.readable(ctx, node)
+        out = eng.renderer.whole_listing(
+            ctx, node, eng.store.versions.get(node.coll or "", 0),
+            lambda: [o for o in collection_items(ctx, node) if may_read(o)])
+        if out is not None:
+            return out
+    return _do_list(eng, ctx, node)
 
 
 def _do_list(eng: Engine, ctx: Context, node: Node) -> Reply:

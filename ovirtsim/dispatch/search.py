@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from typing import Any, TypeVar
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Condition", "Query", "SearchError", "apply", "parse"]
@@ -200,10 +201,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+# Both are asked of the query's value for every item and of values many items share:
+# pure functions of the text, remembered.
+@lru_cache(maxsize=8192)
 def _number(text: str) -> float | None:
     return float(text) if _NUMBER.fullmatch(text.strip()) else None
 
 
+@lru_cache(maxsize=8192)
 def _datetime(text: str) -> tuple[datetime, bool] | None:
     """ISO date or date-time as an aware datetime (naive = UTC), and whether it was date-only."""
     text = text.strip()

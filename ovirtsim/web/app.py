@@ -45,6 +45,25 @@ MAX_BODY = 8 * 1024 * 1024
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
 
 
+class ChunkedResponse(Response):
+    """A body kept as chunks (a whole listing), sent one ASGI message each, with its length:
+    asyncio writes a few megabytes at a time faster than one body of tens of megabytes."""
+
+    def __init__(self, chunks: list[bytes], status: int, headers: dict[str, str],
+                 media_type: str | None) -> None:
+        super().__init__(b"", status, headers, media_type)
+        self.chunks = [c for c in chunks if c]
+        self.headers["content-length"] = str(sum(map(len, self.chunks)))
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        await send({"type": "http.response.start", "status": self.status_code,
+                    "headers": self.raw_headers})
+        for chunk in self.chunks[:-1]:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body",
+                    "body": self.chunks[-1] if self.chunks else b""})
+
+
 def _json(status: int, data: object, headers: dict[str, str] | None = None) -> Response:
     return Response(json.dumps(data, separators=(",", ":")), status, headers,
                     media_type="application/json")
@@ -56,6 +75,7 @@ class SimApp:
     def __init__(self, sim: Engine) -> None:
         self.sim = sim
         self.imageio = ImageIO(sim)
+        self.queue = asyncio.Semaphore(2)  # API requests handed to worker threads at once
 
     # ----- users and tokens --------------------------------------------------------------
     def check_password(self, username: str, password: str) -> dict | None:
@@ -149,6 +169,10 @@ class SimApp:
 
     # ----- fault injection ---------------------------------------------------------------
     def match_fault(self, method: str, path: str) -> dict | None:
+        if not self.sim.fault_rules:
+            # no rule (the usual case): answer without the engine's lock, which a worker
+            # thread may hold for a long operation while this runs on the event loop
+            return None
         with self.sim.lock:
             for rule in self.sim.fault_rules:
                 if rule.get("method") and rule["method"].upper() != method:
@@ -344,13 +368,19 @@ class SimApp:
             filter=want_filter, correlation_id=corr,
         )
         # In a worker thread: the event loop keeps answering (/sim/health, SSO, other
-        # clients) whatever one request costs.
-        reply: Reply = await run_in_threadpool(self._handle, req)
+        # clients) whatever one request costs. The engine runs one request at a time under
+        # its lock, which wakes its waiters in no particular order: under load some waited
+        # seconds while later ones went first. Requests queue here instead, first come first
+        # served, two in the pool so that the next one is ready when the lock is released.
+        async with self.queue:
+            reply: Reply = await run_in_threadpool(self._handle, req)
         out_headers = dict(reply.headers)
         out_headers["Correlation-Id"] = corr
         body = reply.body if reply.body is not None else b""
         if method == "HEAD":
             body = b""
+        if isinstance(body, list):
+            return ChunkedResponse(body, reply.status, out_headers, reply.content_type)
         return Response(body, reply.status, out_headers, media_type=reply.content_type)
 
 

@@ -31,7 +31,7 @@ class Reply:
     """What the app sends back."""
 
     status: int
-    body: str | bytes | None = None
+    body: str | bytes | list[bytes] | None = None  # a list: chunks, sent in order
     content_type: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
 

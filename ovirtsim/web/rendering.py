@@ -3,6 +3,9 @@ links inlined and the registered per-request extras added."""
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.context import Context
@@ -13,6 +16,29 @@ from . import codec as C
 from .protocol import Reply, Request
 from .routing import Node, collection_items, entity_node, step
 
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+# A whole listing is kept as chunks of about CHUNK items whose ends are chosen by the items'
+# ids (an item whose id hashes to 0 modulo CHUNK ends one; at most 4 * CHUNK items each), so
+# that adding, changing or removing one item changes one chunk and leaves the others as they
+# are: the first listing after a change re-renders that chunk, not the whole body. The
+# chunks are also sent as they are, one ASGI message each, which asyncio writes faster than
+# one body of tens of megabytes.
+CHUNK = 256
+MAX_WHOLE = 32  # whole listings kept (collection, prefix, format, query)
+NEUTRAL = ("correlation_id", "accept")  # query parameters that never change a listing
+
+
+@dataclass
+class WholeListing:
+    """The body of one whole top-level collection in one format, as chunks of items."""
+
+    version: int
+    # chunks by the ids of their items' documents: the documents are held in ``objs`` so
+    # that no id() is reused while the key exists
+    chunks: dict[tuple[int, ...], tuple[tuple[dict, ...], bytes]] = field(default_factory=dict)
+    body: list[bytes] = field(default_factory=list)
+
 
 class Renderer:
     """Turns stored data into reply bodies; keeps the codecs and link lists per service."""
@@ -21,6 +47,7 @@ class Renderer:
         self.model = model
         self.codecs: dict[str, C.Codec] = {}
         self._link_cache: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+        self.whole: dict[tuple, WholeListing] = {}
 
     def codec(self, prefix: str) -> C.Codec:
         c = self.codecs.get(prefix)
@@ -93,6 +120,56 @@ class Renderer:
         if not rendered:
             return reply(req, 200, f"<{tag}/>")
         return reply(req, 200, f"<{tag}>" + "".join(rendered) + f"</{tag}>")
+
+    def whole_listing(self, ctx: Context, node: Node, version: int,
+                      items: Callable[[], list[dict]]) -> Reply | None:
+        """A whole, unfiltered top-level listing from its cached chunks (``version`` is the
+        collection's); None when an item has per-request fields and nothing may be kept."""
+        req = _req(ctx)
+        # per-request fields (extras) may depend on the query: each query keeps its own body
+        query = tuple(sorted((k, v) for k, v in req.query.items() if k not in NEUTRAL))
+        key = (node.coll or "", req.prefix, req.fmt, query)
+        old = self.whole.get(key)
+        if old is not None and old.version == version:
+            return Reply(200, old.body, _ctype(req))
+        objs = items()
+        if any(item_extra(ctx, node, o) is not None for o in objs):
+            return None
+        json = req.fmt == "json"
+        previous = old.chunks if old is not None else {}
+        new = WholeListing(version)
+        parts: list[bytes] = []
+        start = 0
+        n = len(objs)
+        for i, obj in enumerate(objs):
+            if i + 1 < n and i + 1 - start < 4 * CHUNK and \
+                    zlib.crc32(str(obj["id"]).encode()) % CHUNK:
+                continue
+            group = tuple(objs[start:i + 1])
+            start = i + 1
+            ckey = tuple(map(id, group))
+            got = previous.get(ckey)
+            if got is None:
+                text = ("," if json else "").join(self.item(ctx, node, o) for o in group)
+                got = (group, text.encode())
+            new.chunks[ckey] = got
+            if json and parts:
+                parts.append(b",")
+            parts.append(got[1])
+        type_name = node.type or "action"
+        if json:
+            name = C.element_name(type_name)
+            head, tail = ('{"' + name + '":[', "]}") if parts else ("{}", "")
+        else:
+            tag = C.plural(type_name)
+            head = XML_DECLARATION + (f"<{tag}>" if parts else f"<{tag}/>")
+            tail = f"</{tag}>" if parts else ""
+        new.body = [head.encode(), *parts, tail.encode()]
+        self.whole.pop(key, None)
+        while len(self.whole) >= MAX_WHOLE:
+            del self.whole[next(iter(self.whole))]  # the least recently rebuilt
+        self.whole[key] = new
+        return Reply(200, new.body, _ctype(req))
 
     def struct(self, req: Request, type_name: str, data: dict, tag: str | None = None) -> str:
         codec = self.codec(req.prefix)
@@ -175,10 +252,13 @@ def item_extra(ctx: Context, coll_node: Node, obj: dict) -> dict | None:
 def reply(req: Request, status: int, body: str | None,
           headers: dict[str, str] | None = None) -> Reply:
     """A reply in the request's format (XML gets its declaration)."""
-    ctype = "application/json" if req.fmt == "json" else "application/xml"
     if req.fmt != "json" and body is not None:
-        body = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body
-    return Reply(status, body, ctype if body is not None else None, headers or {})
+        body = XML_DECLARATION + body
+    return Reply(status, body, _ctype(req) if body is not None else None, headers or {})
+
+
+def _ctype(req: Request) -> str:
+    return "application/json" if req.fmt == "json" else "application/xml"
 
 
 def _req(ctx: Context) -> Request:
