@@ -143,6 +143,24 @@ MORE_ROLES = [
     ("VmImporterExporter", True, "Import/export VMs and Templates"),
 ]
 
+# Engine options that clients read (GET /options/{name}?version=4.7): the hosted-engine
+# role of ovirt.ovirt picks its CPU and machine types from these two.
+SYSTEM_OPTIONS = {
+    "ServerCPUList": lambda minor: "; ".join(
+        f"{level + 1}:{name}:{flags}:{model}:x86_64" for level, (name, flags, model) in enumerate([
+            ("Intel Nehalem Family", "vmx,nx,model_Nehalem", "Nehalem"),
+            ("Secure Intel Skylake Server Family",
+             "vmx,spec_ctrl,ssbd,md_clear,model_Skylake-Server", "Skylake-Server,+spec-ctrl"),
+            ("Intel Cascadelake Server Family", "vmx,model_Cascadelake-Server",
+             "Cascadelake-Server,-hle,-rtm,+arch-capabilities"),
+            ("AMD EPYC", "svm,nx,model_EPYC", "EPYC"),
+            ("Secure AMD EPYC", "svm,nx,ibpb,ssbd,model_EPYC", "EPYC,+ibpb,+virt-ssbd"),
+        ])) + "; ",
+    "ClusterEmulatedMachines": lambda minor: ",".join(
+        ["pc-q35-rhel8.6.0", "pc-i440fx-rhel7.6.0", "pc-q35-rhel8.4.0"] if minor >= 6
+        else ["pc-q35-rhel8.1.0", "pc-i440fx-rhel7.6.0"]),
+}
+
 # The internal directory (aaa-jdbc on a real engine): admin's password is the engine's;
 # each other user's password is its name. Only admin and (demo) user are engine users at first.
 DIRECTORY_USERS = ("admin", "user", "jdoe", "asmith")
@@ -291,6 +309,10 @@ class Seeder:
                     for i, n in enumerate(CPU_TYPES)],
                 "permits": [{"id": str(pid), "name": name, "administrative": admin}
                             for pid, (name, admin) in PERMITS.items()]})
+        for name, describe in SYSTEM_OPTIONS.items():
+            self.put("options", "system_option", {
+                "id": name, "name": name, "values": [
+                    {"version": f"4.{minor}", "value": describe(minor)} for minor in range(2, 8)]})
         for oid, oname, desc in OPERATING_SYSTEMS:
             self.put("operatingsystems", "operating_system_info", {
                 "id": oid, "name": oname, "description": desc, "architecture": "x86_64"})

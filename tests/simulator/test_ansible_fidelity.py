@@ -105,3 +105,18 @@ def test_removing_a_template_removes_its_disks(system) -> None:  # type: ignore[
     assert disks.disk_service(copies[0]).get().image_id != disks.disk_service(att.id).get().image_id
     tsvc.remove()
     assert [d.id for d in disks.list(search="name=srcdisk")] == [att.id]
+
+
+def test_engine_options_by_cluster_level(system) -> None:  # type: ignore[no-untyped-def]
+    # the hosted-engine role reads its CPU and machine types from these
+    options = system.options_service()
+    cpus = options.option_service("ServerCPUList").get(version="4.7")
+    assert [v.version for v in cpus.values] == ["4.7"]
+    names = [entry.split(":")[1] for entry in cpus.values[0].value.split("; ") if entry]
+    levels = system.cluster_levels_service().level_service("4.7").get()
+    assert names == [c.name for c in levels.cpu_types]
+    machines = options.option_service("ClusterEmulatedMachines").get(version="4.7")
+    assert machines.values[0].value.startswith("pc-q35-")
+    assert len(options.option_service("ServerCPUList").get().values) == 6
+    with pytest.raises(sdk.NotFoundError):
+        options.option_service("NoSuchOption").get()
