@@ -104,3 +104,13 @@ def test_directory_users_groups_permissions_roles(engine: dict[str, str],
         assert ("POST", f"/{coll}", 201) in log or any(
             m == "POST" and p.endswith(f"/{coll}") and s == 201 for m, p, s in log)
     assert not [entry for entry in log if entry[2] >= 500]
+
+
+def test_storage_domains_nfs_and_iscsi(engine: dict[str, str], tmp_path: Path) -> None:
+    play("storage.yml", engine, tmp_path)
+    log = sent(engine)
+    host_actions = {p.rsplit("/", 1)[1] for m, p, s in log
+                    if m == "POST" and p.startswith("/hosts/") and s == 200}
+    assert "iscsilogin" in host_actions
+    assert sum(1 for m, p, s in log if (m, p, s) == ("POST", "/storagedomains", 201)) == 2
+    assert not [entry for entry in log if entry[2] >= 500]

@@ -120,3 +120,30 @@ def test_engine_options_by_cluster_level(system) -> None:  # type: ignore[no-unt
     assert len(options.option_service("ServerCPUList").get().values) == 6
     with pytest.raises(sdk.NotFoundError):
         options.option_service("NoSuchOption").get()
+
+
+def test_iscsi_discovery_login_and_host_storage(system) -> None:  # type: ignore[no-untyped-def]
+    hosts = system.hosts_service()
+    host = hosts.host_service(hosts.list(search="name=host0")[0].id)
+    portal = types.IscsiDetails(address="192.0.2.10")
+    target = host.iscsi_discover(iscsi=portal)[0]
+    found = host.discover_iscsi(iscsi=portal)
+    assert [(d.address, d.port, d.target) for d in found] == [("192.0.2.10", 3260, target)]
+    assert host.storage_service().list() == []  # no session yet
+    with pytest.raises(sdk.Error, match="Failed to setup iSCSI subsystem"):
+        host.iscsi_login(iscsi=types.IscsiDetails(address="192.0.2.10", target="iqn.other"))
+    host.iscsi_login(iscsi=types.IscsiDetails(address="192.0.2.10", target=target))
+    luns = host.storage_service().list()
+    assert [lun.logical_units[0].size for lun in luns] == [50 * 2**30, 100 * 2**30, 200 * 2**30]
+    assert {lun.logical_units[0].status for lun in luns} == {types.LunStatus.FREE}
+    domain = system.storage_domains_service().add(types.StorageDomain(
+        name="san1", type=types.StorageDomainType.DATA, host=types.Host(name="host0"),
+        storage=types.HostStorage(type=types.StorageType.ISCSI, logical_units=[
+            types.LogicalUnit(id=luns[1].id, address="192.0.2.10", port=3260, target=target)])))
+    units = [lun.logical_units[0] for lun in host.storage_service().list()]
+    assert [(u.status, u.storage_domain_id) for u in units] == [
+        (types.LunStatus.FREE, None), (types.LunStatus.USED, domain.id),
+        (types.LunStatus.FREE, None)]
+    hosts.host_service(hosts.list(search="name=host2")[0].id).deactivate()
+    with pytest.raises(sdk.Error, match="Host status must be Up"):
+        hosts.host_service(hosts.list(search="name=host2")[0].id).iscsi_discover(iscsi=portal)
