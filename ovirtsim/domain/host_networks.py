@@ -178,3 +178,31 @@ def attachment_checks(ctx: Context, node: Node, data: dict) -> None:
     data.setdefault("in_sync", True)
     net = data.get("network") or {}
     ctx.store.update(coll, nic["id"], network={"id": net.get("id")} if net.get("id") else None)
+
+
+def _sync_host(ctx: Context, host: dict) -> None:
+    coll = f"hosts/{host['id']}/networkattachments"
+    for att in ctx.store.items(coll):
+        if not att.get("in_sync", True):
+            ctx.store.update(coll, att["id"], in_sync=True)
+
+
+@on.action("host", "sync_all_networks")
+def sync_host_networks(ctx: Context, node: Node, params: dict) -> dict:
+    """Bring every network attachment of the host back to its network's definition."""
+    host = ctx.store.get("hosts", str(node.id)) or {}
+    if host.get("status") not in ("up", "maintenance", "non_operational"):
+        raise conflict("sync networks on", "Host", "Host status must be Up, Maintenance "
+                       "or NonOperational.", True)
+    _sync_host(ctx, host)
+    return {}
+
+
+@on.action("cluster", "sync_all_networks")
+def sync_cluster_networks(ctx: Context, node: Node, params: dict) -> dict:
+    """The same for every host of the cluster that can be reached."""
+    for host in ctx.store.items("hosts"):
+        if (host.get("cluster") or {}).get("id") == node.id and \
+                host.get("status") in ("up", "maintenance", "non_operational"):
+            _sync_host(ctx, host)
+    return {}

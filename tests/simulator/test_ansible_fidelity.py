@@ -147,3 +147,12 @@ def test_iscsi_discovery_login_and_host_storage(system) -> None:  # type: ignore
     hosts.host_service(hosts.list(search="name=host2")[0].id).deactivate()
     with pytest.raises(sdk.Error, match="Host status must be Up"):
         hosts.host_service(hosts.list(search="name=host2")[0].id).iscsi_discover(iscsi=portal)
+
+
+def test_sync_all_networks_of_a_host_and_a_cluster(system) -> None:  # type: ignore[no-untyped-def]
+    hosts = system.hosts_service()
+    host = hosts.host_service(hosts.list(search="name=host0")[0].id)
+    host.sync_all_networks()
+    assert all(a.in_sync for a in host.network_attachments_service().list())
+    cluster = system.clusters_service().list(search="name=Default")[0]
+    system.clusters_service().cluster_service(cluster.id).sync_all_networks()
