@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import httpx
+    from ovirtshell.api.http11 import Request, Response
 
 DEBUG_BODY_LIMIT = 64 * 1024  # characters of a body shown by the debug sink
 MASK = "***"
@@ -53,7 +53,7 @@ class DebugLog:
 
         self._sink(text(line))  # the engine's bytes never reach the terminal raw
 
-    def request(self, request: httpx.Request, shown: str | None, secret: str | None) -> None:
+    def request(self, request: Request, shown: str | None, secret: str | None) -> None:
         self.emit(f"> {request.method} {request.url}", secret)
         for name, value in request.headers.items():
             self.emit(f"> {_title(name)}: {mask_header(name, value)}", secret)
@@ -64,7 +64,7 @@ class DebugLog:
 
     def response(
         self,
-        response: httpx.Response,
+        response: Response,
         elapsed: float,
         log_body: bool,
         secret: str | None,
