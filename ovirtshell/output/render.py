@@ -1,7 +1,7 @@
 """Rendering a `Result` in one of the output formats, into the stream it is given.
 
-This module is imported by every command run, including one-shot `-E`, so it imports neither
-pygments nor tabulate: the formats that need them import them when they are used.
+This module is imported by every command run, including one-shot `-E`, so it does not import
+pygments: colour imports it when it is used.
 """
 
 from __future__ import annotations
