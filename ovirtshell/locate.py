@@ -5,7 +5,6 @@ Shared by every verb that takes a type (list, show, create, update, delete, acti
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -56,6 +55,8 @@ def resolve_type(shell: Shell, command: Command, verb: str) -> str:
         choices = index.type_names(verb)
         if verb == "list":
             choices = [index.plural(n) for n in choices]
+        import difflib
+
         close = difflib.get_close_matches(word, choices, n=1)
         hint = f" (did you mean {close[0]}?)" if close else f" (see help {command.verb})"
         if name is not None:

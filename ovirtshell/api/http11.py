@@ -95,7 +95,7 @@ class Request:
 class Response:
     """The status line and header fields; `content` holds the body once it has been read whole."""
 
-    __slots__ = ("status_code", "reason_phrase", "http_version", "headers", "content", "request")
+    __slots__ = ("status_code", "reason_phrase", "http_version", "headers", "content", "request", "started")
 
     def __init__(self, status: int, reason: str, version: str, headers: Headers, request: Request):
         self.status_code = status
@@ -104,6 +104,7 @@ class Response:
         self.headers = headers
         self.content = b""
         self.request = request
+        self.started = 0.0  # when the request was sent (time.monotonic())
 
     def json(self) -> Any:
         """The body parsed as JSON (ValueError when it is not)."""

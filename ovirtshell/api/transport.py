@@ -63,7 +63,6 @@ class Transport:
             self._tls = ssl_context(settings)
         self._idle: list[tuple[tuple[str, int], http11.Connection]] = []
         self._lock = threading.Lock()
-        self._started = 0.0
 
     def close(self) -> None:
         """Release the connections (idempotent)."""
@@ -92,7 +91,7 @@ class Transport:
         ) as (response, chunks):
             response.content = b"".join(chunks)
         if self._log is not None:
-            self._log.response(response, time.monotonic() - self._started, log_body, secret)
+            self._log.response(response, time.monotonic() - response.started, log_body, secret)
         return response
 
     @contextmanager
@@ -116,8 +115,8 @@ class Transport:
         request, address, head = self._build(method, url, params, content, data, headers)
         if self._log is not None:
             self._log.request(request, debug_body, secret)
-        self._started = time.monotonic()
-        at = self._started + self.limit
+        started = time.monotonic()
+        at = started + self.limit
         outer = deadline.current()
         if outer is not None and outer < at:
             at = outer
@@ -125,6 +124,7 @@ class Transport:
             connection, response, raw = self._exchange(request, address, head, at)
         except (http11.Error, OSError) as exc:
             raise self._fail(exc, secret) from None
+        response.started = started
         try:
             yield response, self._chunks(response, raw, at, secret)
         finally:
@@ -226,7 +226,7 @@ class Transport:
     def log_streamed(self, response: Response) -> None:
         """Show a streamed answer's status and headers in the debug output (not its body)."""
         if self._log is not None:
-            self._log.response(response, time.monotonic() - self._started, False, None, streamed=True)
+            self._log.response(response, time.monotonic() - response.started, False, None, streamed=True)
 
     def _chunks(self, response: Response, raw: Iterator[bytes], at: float, secret: str | None) -> Iterator[bytes]:
         encoding = response.headers.get("Content-Encoding") or ""

@@ -11,7 +11,6 @@ wins; otherwise hyphens and underscores are interchangeable (`--case-sensitive`,
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,6 +164,8 @@ class OptionSet:
     def suggest(self, name: str) -> str | None:
         """The closest option name, for "did you mean --x?"."""
         key = name[2:] if name.startswith("--") else name
+        import difflib
+
         close = difflib.get_close_matches(key, list(self._by_name), n=1, cutoff=0.6)
         if close:
             return self._by_name[close[0]].name
