@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ovirtshell.metadata.request import Request
 from ovirtshell.metadata.values import ask_secret, file_form, is_secret, looks_json, parse_value
 from ovirtshell.status import UsageError
 
@@ -85,16 +86,6 @@ class Requirement:
 
     signature: str
     groups: tuple[tuple[Need, ...], ...]
-
-
-@dataclass(frozen=True)
-class Request:
-    """What a command line asks for, as plain data."""
-
-    body: dict[str, Any] = field(default_factory=dict)  # the entity, or the action's parameters
-    query: dict[str, Any] = field(default_factory=dict)  # method parameters outside the body
-    parents: dict[str, tuple[str, str]] = field(default_factory=dict)  # parent type -> ("id"|"name", value)
-    shell: dict[str, Any] = field(default_factory=dict)  # shell-level options (wait, yes, fields...)
 
 
 def _norm(name: str) -> str:
