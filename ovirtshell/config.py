@@ -6,15 +6,17 @@ Precedence, lowest first: built-in defaults < `~/.ovirtshellrc` (the original sh
 
 from __future__ import annotations
 
-import configparser
 import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ovirtshell.status import CommandError, UsageError
+
+if TYPE_CHECKING:
+    import configparser
 
 OUTPUT_FORMATS = ("text", "table", "json", "xml", "csv")
 
@@ -218,6 +220,8 @@ def with_port(settings: Settings, port: Any) -> Settings:
 def _read_ini(path: Path) -> configparser.ConfigParser | None:
     if not path.is_file():
         return None
+    import configparser  # only when there is a file to read
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")

@@ -1,7 +1,7 @@
 """Generate the man pages, completion scripts and command reference from the specs.
 
-Nothing here describes a command by hand: the command specs (``commands/*.SPEC``), the click
-command (``cli.command_line``), ``status.status_table()`` and the simulator's argparse parser
+Nothing here describes a command by hand: the command specs (``commands/*.SPEC``), the outer
+options (``outer.OPTIONS``), ``status.status_table()`` and the simulator's argparse parser
 are the sources, so the documentation cannot drift from the code. The output is deterministic
 (no dates, paths or terminal widths) and committed; ``--check`` fails when a copy is stale.
 
@@ -20,16 +20,13 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple
 
-import click
-
-from ovirtshell import __version__, config, helptext
-from ovirtshell.cli import command_line
+from ovirtshell import __version__, config, helptext, outer
 from ovirtshell.commands import Registry
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.status import status_table
 
 COMMAND = "python -m ovirtshell.docgen"
-SOURCES = "the command specs, the click command and ovirtshell/status.py"
+SOURCES = "the command specs, the outer options and ovirtshell/status.py"
 
 MAN_SHELL = "man/ovirt-shell.1"
 MAN_SIM = "man/ovirt-sim.1"
@@ -117,18 +114,7 @@ def _specs() -> list[CommandSpec]:
 
 def shell_options() -> list[OptionRow]:
     """(names, metavar, help, choices) of each outer option, in declaration order."""
-    ctx = click.Context(command_line, info_name="ovirt-shell", **command_line.context_settings)
-    rows = []
-    for param in command_line.get_params(ctx):
-        if not isinstance(param, click.Option):
-            continue
-        choices = tuple(param.type.choices) if isinstance(param.type, click.Choice) else ()
-        if param.is_flag or param.count:
-            metavar = None
-        else:
-            metavar = param.metavar or ("|".join(choices) if choices else param.name.upper())
-        rows.append(OptionRow([*param.opts, *param.secondary_opts], metavar, param.help or "", choices))
-    return rows
+    return [OptionRow(list(o.names), o.metavar, o.help, o.choices) for o in outer.OPTIONS]
 
 
 def sim_parser() -> argparse.ArgumentParser:
@@ -251,9 +237,9 @@ def _spec_section(spec: CommandSpec) -> list[str]:
 
 def man_shell(specs: list[CommandSpec]) -> str:
     lines = _header("ovirt-shell", "ovirt-shell", SOURCES)
-    lines += [".SH NAME", _esc(f"ovirt-shell - {_lower_first((command_line.help or '').split(':')[0].rstrip('.'))}")]
+    lines += [".SH NAME", _esc(f"ovirt-shell - {_lower_first(outer.DESCRIPTION.split(':')[0].rstrip('.'))}")]
     lines += [".SH SYNOPSIS", f"{_b('ovirt-shell')} [{_i('OPTIONS')}] [{_i('COMMAND')} [{_i('ARGUMENTS')}...]]"]
-    lines += [".SH DESCRIPTION", _esc(command_line.help or ""), ".PP", _esc(helptext.INTRODUCTION)]
+    lines += [".SH DESCRIPTION", _esc(outer.DESCRIPTION), ".PP", _esc(helptext.INTRODUCTION)]
     lines += [".PP", _esc("Words after the first argument belong to the command: options after it are the command's, "
                           "not ovirt-shell's. " + _precedence())]
     lines += [".PP", "Command syntax:", ".RS 4", ".nf", _esc(helptext.SYNTAX), ".fi", ".RE"]
@@ -314,7 +300,7 @@ def man_sim() -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Completion scripts: written out from the parameters, so they need no Python at <Tab> time and do
-# not change with the installed click version.
+# not depend on any installed library.
 
 
 def _words(items: Iterable[str]) -> str:

@@ -5,18 +5,18 @@ Shared by every verb that takes a type (list, show, create, update, delete, acti
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ovirtshell.metadata.request import Request
 from ovirtshell.status import CommandError, NotFound, UsageError
 
 if TYPE_CHECKING:
     from ovirtshell.connection import Connection
     from ovirtshell.language import Command
     from ovirtshell.metadata.index import Resource
-    from ovirtshell.metadata.options import OptionSet, Request
+    from ovirtshell.metadata.options import OptionSet
     from ovirtshell.shell import Shell
 
 _PARENT = re.compile(r"^(?:parent-([a-z0-9]+)-(?:identifier|id|name)|([a-z0-9]+)-identifier)$")
@@ -29,7 +29,7 @@ class Target:
 
     connection: Connection
     resource: Resource
-    options: OptionSet
+    options: OptionSet | None  # None: the line has no options (and its verb checks none)
     request: Request
     collection: str  # the collection's path below the API root, e.g. "/vms/123/nics"
     args: tuple[str, ...]  # positional words after the type
@@ -56,6 +56,8 @@ def resolve_type(shell: Shell, command: Command, verb: str) -> str:
         choices = index.type_names(verb)
         if verb == "list":
             choices = [index.plural(n) for n in choices]
+        import difflib
+
         close = difflib.get_close_matches(word, choices, n=1)
         hint = f" (did you mean {close[0]}?)" if close else f" (see help {command.verb})"
         if name is not None:
@@ -83,8 +85,11 @@ def target(shell: Shell, command: Command, verb: str, *, action: str | None = No
             return _attached_target(shell, command, route)
     if resource is None:
         resource = index.resource(name, parents)  # raises the usage error naming the places
-    options = index.options(verb, name, parents, action)
-    request = options.parse(command.options)
+    if command.options or verb in ("create", "update", "action"):
+        options: OptionSet | None = index.options(verb, name, parents, action)
+        request = options.parse(command.options)
+    else:  # nothing to parse: the option set is not derived (nor its modules imported)
+        options, request = None, Request()
     args = command.args[1:]
     if len(args) > nargs:
         raise UsageError(f"unexpected argument {args[nargs]!r} (see help {command.verb} {name})")
@@ -285,7 +290,7 @@ def resolve_references(shell: Shell, t: Target, root_type: str) -> dict[str, Any
     model = t.connection.index.model
     root = model.types.get(root_type)
     body = dict(t.request.body)
-    for spec in t.options.specs:
+    for spec in t.options.specs if t.options is not None else ():
         if spec.kind != "name" or spec.target != "body" or len(spec.path) != 2:
             continue
         ref_name, _ = spec.path

@@ -54,13 +54,19 @@ NAMED_REFERENCES = ("host", "cluster", "template", "original_template", "data_ce
 
 def name_references(shell, data: dict[str, Any]) -> dict[str, Any]:
     """`cluster: {id}` -> `cluster: {id, name}` for the top-level types the engine can look up;
-    a reference that cannot be read stays as it is."""
+    a reference that cannot be read stays as it is.
+
+    Each object is read once (a template is often the original template too), and the reads
+    go out together, each on its own connection: against a remote engine the names cost one
+    round trip, not one per reference.
+    """
     from ovirtshell.api.codec import decode
     from ovirtshell.api.errors import ApiError
 
     connection = shell.require_connection()
     index = connection.index
-    out = dict(data)
+    wanted: dict[str, list[str]] = {}  # path -> the keys naming that object
+    types: dict[str, str] = {}
     for key in NAMED_REFERENCES:
         ref = data.get(key)
         if not isinstance(ref, dict) or "name" in ref or not ref.get("id"):
@@ -69,10 +75,38 @@ def name_references(shell, data: dict[str, Any]) -> dict[str, Any]:
         resource = next((r for r in index.resources(name) if r.parent is None and r.can_get), None)
         if resource is None:
             continue
+        path = f"/{resource.segment}/{ref['id']}"
+        wanted.setdefault(path, []).append(key)
+        types[path] = resource.item_type
+    names: dict[str, str] = {}
+
+    def read(path: str) -> None:
         try:
-            found = decode(index.model, resource.item_type, connection.client.get(f"/{resource.segment}/{ref['id']}"))
+            found = decode(index.model, types[path], connection.client.get(path))
         except ApiError:
-            continue
+            return
         if found.get("name"):
-            out[key] = {**ref, "name": found["name"]}
+            names[path] = found["name"]
+
+    _together(read, list(wanted))
+    out = dict(data)
+    for path, keys in wanted.items():
+        if path in names:
+            for key in keys:
+                out[key] = {**data[key], "name": names[path]}
     return out
+
+
+def _together(work, items: list[str]) -> None:
+    """`work(item)` for each item, the first here and the others in threads meanwhile."""
+    if len(items) > 1:
+        import threading
+
+        threads = [threading.Thread(target=work, args=(item,), daemon=True) for item in items[1:]]
+        for thread in threads:
+            thread.start()
+        work(items[0])
+        for thread in threads:
+            thread.join()
+    elif items:
+        work(items[0])

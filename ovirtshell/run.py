@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shlex
 import signal
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -94,6 +92,8 @@ def run(options: dict[str, Any], env: Environment | None = None) -> int:
         return int(exc.status)
     except Exception as exc:  # a bug: one line; the traceback only with --debug
         if options.get("debug"):
+            import traceback
+
             traceback.print_exc(file=env.stderr)
         env.stderr.write(f"error: unexpected error: {type(exc).__name__}: {exc}\n")
         return int(ExitStatus.UNKNOWN_ERROR)
@@ -130,6 +130,8 @@ def _session(options: dict[str, Any], env: Environment, settings) -> int:
         if commands:
             env.stderr.write("error: give commands either with -E or as arguments, not both\n")
             return int(ExitStatus.SYNTAX_ERROR)
+        import shlex
+
         commands = shlex.join(options["command"])
     script = options.get("script")
     interactive = commands is None and script is None and env.stdin_isatty

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
 import sys
-import traceback
 from collections.abc import Callable
 from typing import TextIO
 
@@ -131,6 +129,8 @@ class Shell:
             result = Result(ExitStatus.SYNTAX_ERROR, error="the command is nested too deeply", format=fmt)
         except Exception as exc:  # a bug: short message, traceback with --debug
             if self.settings.debug:
+                import traceback
+
                 traceback.print_exc(file=self.env.stderr)
             result = Result(ExitStatus.UNKNOWN_ERROR, error=f"unexpected error: {type(exc).__name__}: {exc}", format=fmt)
         if where is not None and result.error:
@@ -257,6 +257,8 @@ class Shell:
 
     def _pipe(self, pipeline: str, text: str) -> None:
         """Feed the rendered output to `/bin/sh -c pipeline`; a failing pipeline is COMMAND_ERROR."""
+        import subprocess
+
         proc = subprocess.run(
             ["/bin/sh", "-c", pipeline],
             input=text,

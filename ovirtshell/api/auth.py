@@ -15,8 +15,7 @@ from ovirtshell.api.debuglog import MASK
 from ovirtshell.api.errors import AuthenticationError, CommunicationError
 
 if TYPE_CHECKING:
-    import httpx
-
+    from ovirtshell.api.http11 import Response
     from ovirtshell.api.settings import ConnectionSettings, EngineUrls
     from ovirtshell.api.transport import Transport
 
@@ -74,7 +73,7 @@ class Authentication:
         if response.status_code == 404:
             raise CommunicationError(f"no oVirt API at {self.urls.api} (HTTP 404)")
 
-    def _token_from(self, response: httpx.Response, url: str) -> str:
+    def _token_from(self, response: Response, url: str) -> str:
         try:
             data = response.json()
         except (ValueError, RecursionError):  # not JSON, or nested past the parser's stack

@@ -15,8 +15,6 @@ from contextlib import ExitStack
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from ovirtshell.api.auth import Authentication
 from ovirtshell.api.body import ResponseTooLarge
 from ovirtshell.api.errors import (
@@ -26,6 +24,7 @@ from ovirtshell.api.errors import (
     NotFoundError,
     RemoteError,
 )
+from ovirtshell.api.http11 import Response
 from ovirtshell.api.settings import ConnectionSettings, EngineUrls
 from ovirtshell.api.transport import Transport
 
@@ -113,7 +112,7 @@ class Client(Authentication):
         headers: Mapping[str, str] | None = None,
         correlation_id: str | None = None,
         log_body: bool = True,
-    ) -> httpx.Response:
+    ) -> Response:
         """Send an API request; log in first if needed, and once more on a 401 (expired token).
 
         `log_body=False` keeps a large reply (the multi-megabyte model) out of the debug sink.
@@ -146,7 +145,7 @@ class Client(Authentication):
                     self.login()
         return self._check(response, url, sent.get("Accept", XML))
 
-    def _check(self, response: httpx.Response, url: str, accept: str) -> httpx.Response:
+    def _check(self, response: Response, url: str, accept: str) -> Response:
         status = response.status_code
         if status < 300:
             if accept == XML and response.content and not _is_xml(response):
@@ -289,7 +288,7 @@ def _query(params: Mapping[str, Any] | None) -> list[tuple[str, str]] | None:
     return out
 
 
-def _is_xml(response: httpx.Response) -> bool:
+def _is_xml(response: Response) -> bool:
     ctype = response.headers.get("Content-Type", "").lower()
     if "xml" in ctype:
         return True
@@ -298,7 +297,7 @@ def _is_xml(response: httpx.Response) -> bool:
     return response.content.lstrip()[:1] == b"<"
 
 
-def _json_fault(response: httpx.Response) -> tuple[str | None, str | None]:
+def _json_fault(response: Response) -> tuple[str | None, str | None]:
     try:
         data = response.json()
     except (ValueError, RecursionError):  # not JSON, or nested past the parser's stack

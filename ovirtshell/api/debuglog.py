@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import httpx
+    from ovirtshell.api.http11 import Request, Response
 
 DEBUG_BODY_LIMIT = 64 * 1024  # characters of a body shown by the debug sink
 MASK = "***"
@@ -39,11 +40,13 @@ def _title(name: str) -> str:
 
 class DebugLog:
     """Writes requests and responses to the sink, line by line; `token` gives the current
-    session token, which (like any `secret` passed along) is masked wherever it appears."""
+    session token, which (like any `secret` passed along) is masked wherever it appears.
+    The lines of one request or response stay together when threads share a client."""
 
     def __init__(self, sink: Callable[[str], None], token: Callable[[], str | None]):
         self._sink = sink
         self._token = token
+        self._lock = threading.RLock()
 
     def emit(self, line: str, secret: str | None = None) -> None:
         for value in (self._token(), secret):
@@ -53,7 +56,11 @@ class DebugLog:
 
         self._sink(text(line))  # the engine's bytes never reach the terminal raw
 
-    def request(self, request: httpx.Request, shown: str | None, secret: str | None) -> None:
+    def request(self, request: Request, shown: str | None, secret: str | None) -> None:
+        with self._lock:
+            self._request(request, shown, secret)
+
+    def _request(self, request: Request, shown: str | None, secret: str | None) -> None:
         self.emit(f"> {request.method} {request.url}", secret)
         for name, value in request.headers.items():
             self.emit(f"> {_title(name)}: {mask_header(name, value)}", secret)
@@ -64,13 +71,17 @@ class DebugLog:
 
     def response(
         self,
-        response: httpx.Response,
+        response: Response,
         elapsed: float,
         log_body: bool,
         secret: str | None,
         *,
         streamed: bool = False,
     ) -> None:
+        with self._lock:
+            self._response(response, elapsed, log_body, secret, streamed)
+
+    def _response(self, response: Response, elapsed: float, log_body: bool, secret: str | None, streamed: bool) -> None:
         self.emit(
             f"< {response.http_version} {response.status_code} {response.reason_phrase}"
             f" ({elapsed * 1000:.0f} ms)",

@@ -1,10 +1,18 @@
-"""TLS: the SSL context built from the settings, and one-line reasons for socket/TLS errors."""
+"""TLS: the SSL context built from the settings, and one-line reasons for socket/TLS errors.
+
+`ssl` is loaded only for an https engine (building the context): a plain-http run never pays
+for it, and an error can only be a TLS one once it is loaded.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-import ssl
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ssl
 
 from ovirtshell.api.errors import CommunicationError
 from ovirtshell.api.settings import ConnectionSettings
@@ -12,6 +20,8 @@ from ovirtshell.api.settings import ConnectionSettings
 
 def ssl_context(settings: ConnectionSettings) -> ssl.SSLContext:
     """Verify by default (system store, or the CA file); --insecure turns verification off."""
+    import ssl
+
     files = [("client certificate", settings.cert_file), ("client key", settings.key_file)]
     if not settings.insecure:
         files.insert(0, ("CA file", settings.ca_file))
@@ -28,15 +38,22 @@ def ssl_context(settings: ConnectionSettings) -> ssl.SSLContext:
         else:
             ctx = ssl.create_default_context()
             if not ctx.cert_store_stats().get("x509_ca"):
-                import certifi  # httpx's own dependency; used only when the system has no store
-
-                ctx.load_verify_locations(cafile=certifi.where())
+                _load_certifi(ctx)
         if settings.cert_file:
             ctx.load_cert_chain(settings.cert_file, settings.key_file)
     except OSError as exc:  # ssl.SSLError is an OSError
         which = "client certificate/key" if settings.cert_file else "CA file"
         raise CommunicationError(f"cannot load the TLS {which}: {reason(exc)}") from None
     return ctx
+
+
+def _load_certifi(ctx: ssl.SSLContext) -> None:
+    """Mozilla's CA bundle, when the system has no trust store and certifi is installed."""
+    try:
+        import certifi  # type: ignore[import-not-found]
+    except ImportError:
+        return  # verification will fail and say so: --ca-file names the engine's CA
+    ctx.load_verify_locations(cafile=certifi.where())
 
 
 def find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
@@ -56,10 +73,12 @@ def find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException |
 
 def reason(exc: BaseException) -> str:
     """'[Errno 111] Connection refused' → 'connection refused'."""
-    if isinstance(exc, ssl.SSLCertVerificationError) and exc.verify_message:
-        return reason(Exception(exc.verify_message))
-    if isinstance(exc, ssl.SSLError) and exc.reason:
-        return exc.reason.lower().replace("_", " ")
+    ssl = sys.modules.get("ssl")
+    if ssl is not None:
+        if isinstance(exc, ssl.SSLCertVerificationError) and exc.verify_message:
+            return reason(Exception(exc.verify_message))
+        if isinstance(exc, ssl.SSLError) and exc.reason:
+            return exc.reason.lower().replace("_", " ")
     text = str(exc) or type(exc).__name__
     text = re.sub(r"^\[Errno -?\d+\]\s*", "", text)
     text = re.sub(r"^\[SSL: [A-Z_]+\]\s*", "", text)

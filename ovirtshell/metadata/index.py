@@ -7,7 +7,6 @@ An `Index` is built once per model, never changes afterwards, and is pickled int
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -358,6 +357,8 @@ class Index:
                 method = self.method(resource.entity_service or "", action)
                 if method is not None:
                     return method
+        import difflib
+
         close = difflib.get_close_matches(action_word, list(resource.actions), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         listed = ", ".join(resource.actions) or "none"

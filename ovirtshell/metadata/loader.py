@@ -16,7 +16,6 @@ import io
 import json
 import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -101,6 +100,8 @@ def write_cache(path: Path, url: str, version: str, index: Index) -> None:
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(directory, 0o700)
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=".model-", suffix=".tmp", dir=directory)
     except OSError:
         return

@@ -11,11 +11,11 @@ wins; otherwise hyphens and underscores are interchangeable (`--case-sensitive`,
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ovirtshell.metadata.request import Request
 from ovirtshell.metadata.values import ask_secret, file_form, is_secret, looks_json, parse_value
 from ovirtshell.status import UsageError
 
@@ -88,16 +88,6 @@ class Requirement:
     groups: tuple[tuple[Need, ...], ...]
 
 
-@dataclass(frozen=True)
-class Request:
-    """What a command line asks for, as plain data."""
-
-    body: dict[str, Any] = field(default_factory=dict)  # the entity, or the action's parameters
-    query: dict[str, Any] = field(default_factory=dict)  # method parameters outside the body
-    parents: dict[str, tuple[str, str]] = field(default_factory=dict)  # parent type -> ("id"|"name", value)
-    shell: dict[str, Any] = field(default_factory=dict)  # shell-level options (wait, yes, fields...)
-
-
 def _norm(name: str) -> str:
     return name.replace("_", "-")
 
@@ -165,6 +155,8 @@ class OptionSet:
     def suggest(self, name: str) -> str | None:
         """The closest option name, for "did you mean --x?"."""
         key = name[2:] if name.startswith("--") else name
+        import difflib
+
         close = difflib.get_close_matches(key, list(self._by_name), n=1, cutoff=0.6)
         if close:
             return self._by_name[close[0]].name

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import date, datetime
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ovirtshell.status import UsageError
@@ -328,6 +326,8 @@ def parse_size(option: str, text: str) -> int:
     if len(digits) > MAX_DIGITS:
         raise UsageError(f"invalid value for --{option}: an integer of {len(digits)} digits (at most {MAX_DIGITS})")
     # Exact arithmetic: a Decimal would round anything past 28 digits without a word.
+    from fractions import Fraction
+
     amount = Fraction(digits) * (1024 ** _UNITS[(prefix or "").lower()])
     if amount.denominator != 1:
         raise UsageError(f"invalid value {text!r} for --{option}: not a whole number of bytes")
@@ -336,6 +336,8 @@ def parse_size(option: str, text: str) -> int:
 
 def parse_date(option: str, text: str) -> str:
     """ISO 8601, validated and passed through (the engine parses it again)."""
+    from datetime import date, datetime
+
     candidate = text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text
     try:
         if "T" in candidate or " " in candidate:

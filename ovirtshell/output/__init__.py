@@ -1,6 +1,6 @@
 """Output: the renderers (text, table, json, xml, csv), highlighting and the pager.
 
-Importing this package is cheap: pygments and tabulate load only when a format uses them.
+Importing this package is cheap: pygments loads only when colour is used.
 """
 
 from ovirtshell.output.render import FORMATS, render, render_error

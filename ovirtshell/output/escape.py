@@ -27,6 +27,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def text(value: str) -> str:
     """`value` with unsafe characters as `\\x1b` / `\\u202e`; tab and newline kept."""
+    if value.isascii() and value.isprintable():  # the common case, without the regex
+        return value
     if _UNSAFE.search(value) is None:
         return value
     return _UNSAFE.sub(_escape, value)
@@ -41,6 +43,8 @@ def line(value: str) -> str:
 
 def json_safe(document: str) -> str:
     """JSON text with DEL, C1 and bidi controls as `\\u` escapes (they only occur in strings)."""
+    if document.isascii() and "\x7f" not in document:  # isascii() is O(1): CPython knows it
+        return document
     if _UNSAFE_DOC.search(document) is None:
         return document
     return _UNSAFE_DOC.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
@@ -48,6 +52,8 @@ def json_safe(document: str) -> str:
 
 def xml_safe(document: str) -> str:
     """XML text with DEL, C1 and bidi controls as character references: the same document."""
+    if document.isascii() and "\x7f" not in document:
+        return document
     if _UNSAFE_DOC.search(document) is None:
         return document
     return _UNSAFE_DOC.sub(lambda m: f"&#x{ord(m.group()):x};", document)

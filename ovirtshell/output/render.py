@@ -1,7 +1,7 @@
 """Rendering a `Result` in one of the output formats, into the stream it is given.
 
-This module is imported by every command run, including one-shot `-E`, so it imports neither
-pygments nor tabulate: the formats that need them import them when they are used.
+This module is imported by every command run, including one-shot `-E`, so it does not import
+pygments: colour imports it when it is used.
 """
 
 from __future__ import annotations
@@ -11,9 +11,6 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from ovirtshell.output import escape
-from ovirtshell.output.structured import render_json, render_xml
-from ovirtshell.output.table import render_csv, render_table
-from ovirtshell.output.text import render_text
 from ovirtshell.result import Result
 from ovirtshell.status import ExitStatus, UsageError
 
@@ -39,19 +36,24 @@ def render(
     the line-oriented formats print the data, then the message line.
     """
     check_format(fmt)
-    if fmt == "json":
-        render_json(result, out, color=color)
-        return
-    if fmt == "xml":
-        render_xml(result, out, color=color)
+    if fmt in ("json", "xml"):  # each format's module is imported when it is used
+        from ovirtshell.output.structured import render_json, render_xml
+
+        (render_json if fmt == "json" else render_xml)(result, out, color=color)
         return
     fields = result.fields or result.columns or None  # an empty selection means "no selection"
     if result.data is not None:
         if fmt == "text":
+            from ovirtshell.output.text import render_text
+
             render_text(result.data, out, fields=fields, show_all=result.show_all, color=color)
         elif fmt == "table":
+            from ovirtshell.output.table import render_table
+
             render_table(result.data, out, fields=fields, color=color, width=width)
         else:
+            from ovirtshell.output.table import render_csv
+
             render_csv(result.data, out, fields=fields)
     if result.message is not None:
         out.write(escape.text(result.message) + "\n")

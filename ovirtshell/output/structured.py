@@ -6,10 +6,9 @@ pretty-printed, with a small generated document when the engine sent none.
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
-from ovirtshell.output import escape
+from ovirtshell.output import escape, jsontext
 from ovirtshell.output.paths import is_collection, scalar_text, select, show_only, top_keys
 from ovirtshell.result import Result
 
@@ -42,7 +41,7 @@ def render_json(result: Result, out: TextIO, *, color: bool = False) -> None:
     document = json_document(result)
     if document is None:
         return
-    text = escape.json_safe(json.dumps(document, indent=2, ensure_ascii=False, default=str)) + "\n"
+    text = escape.json_safe(jsontext.dumps(document)) + "\n"
     if color:
         from ovirtshell.output.highlight import highlight_json
 
@@ -55,8 +54,7 @@ def _json_array(items: Any, fields: tuple[str, ...] | None, out: TextIO) -> None
     separator = "[\n  "
     for item in items:
         member = select(item, fields) if fields else item
-        text = escape.json_safe(json.dumps(member, indent=2, ensure_ascii=False, default=str))
-        out.write(separator + text.replace("\n", "\n  "))  # JSON text has no raw newlines
+        out.write(separator + escape.json_safe(jsontext.dumps(member, "\n  ")))
         separator = ",\n  "
     out.write("[]\n" if separator.startswith("[") else "\n]\n")
 

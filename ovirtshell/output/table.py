@@ -8,7 +8,6 @@ in docs/output.md; `--fields` overrides it.
 from __future__ import annotations
 
 import csv
-import sys
 from typing import Any, TextIO
 
 from ovirtshell.output import escape
@@ -35,6 +34,8 @@ FILL_BELOW = 3
 FILL_TO = 4
 #: A column is never cut below this width (nor below its header's).
 MIN_WIDTH = 6
+#: A column is at least this much wider than its header.
+HEADER_PAD = 2
 #: Columns truncated only when nothing else can shrink: a cut identifier is useless.
 KEEP_WHOLE = ("id",)
 
@@ -161,7 +162,7 @@ def fit(
 ) -> list[list[str]]:
     """Cut the widest cells, `id` last, until a row fits in `width` (best effort).
 
-    A column never gets narrower than its header (tabulate pads a header by `header_pad`)
+    A column never gets narrower than its header (padded by `header_pad`)
     nor than MIN_WIDTH, so headers are never cut.
     """
     widths = [
@@ -192,35 +193,43 @@ def render_table(
     color: bool = False,
     width: int | None = None,
 ) -> None:
-    """A tabulate "simple" table with a header row; cut to `width` columns when given."""
+    """A "simple" table with a header row; cut to `width` columns when given."""
     headers, rows = rows_of(data, fields)
-    tabulate = _tabulate(all(c.isascii() for row in (headers, *rows) for c in row))
     if width:
-        rows = fit(headers, rows, width, getattr(tabulate, "MIN_PADDING", 2))
-    lines = tabulate.tabulate(rows, headers, tablefmt="simple", disable_numparse=True).split("\n")
+        rows = fit(headers, rows, width, HEADER_PAD)
+    lines = simple_table(headers, rows)
     if color and lines:
         lines[0] = f"{_BOLD}{lines[0]}{_RESET}"
     out.write("\n".join(lines) + "\n")
 
 
-def _tabulate(ascii_only: bool) -> Any:
-    """tabulate, imported when a table is shown; its optional wcwidth (wide characters) is
-    loaded only for cells that need it, as it costs more to import than tabulate itself."""
-    if "tabulate" not in sys.modules and ascii_only and "wcwidth" not in sys.modules:
-        sys.modules["wcwidth"] = None  # type: ignore[assignment]  # tabulate: "not installed"
-        try:
-            import tabulate
-        finally:
-            del sys.modules["wcwidth"]
-    import tabulate
+def simple_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """The lines of tabulate's "simple" format (text left-aligned, no number parsing).
 
-    if not ascii_only and tabulate.wcwidth is None:
-        try:
-            import wcwidth
-        except ImportError:
-            return tabulate
-        tabulate.wcwidth, tabulate.WIDE_CHARS_MODE = wcwidth, True
-    return tabulate
+    Each column is as wide as its widest cell, and at least HEADER_PAD wider than its
+    header; cells lose their outer whitespace, lines their trailing blanks; a dashed line
+    follows the headers. Wide characters (CJK) count two columns, combining marks none.
+    """
+    cells = [[c.strip() for c in row] for row in rows]
+    measure = len if all(c.isascii() for row in (headers, *cells) for c in row) else _display_width()
+    widths = [
+        max(measure(header) + HEADER_PAD, max((measure(row[i]) for row in cells), default=0))
+        for i, header in enumerate(headers)
+    ]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v + " " * (w - measure(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    return [line(headers), "  ".join("-" * w for w in widths), *(line(row) for row in cells)]
+
+
+def _display_width() -> Any:
+    """Columns a text takes on a terminal: wcwidth (prompt_toolkit's dependency) when present."""
+    try:
+        from wcwidth import wcswidth
+    except ImportError:
+        return len
+    return wcswidth
 
 
 def render_csv(data: Any, out: TextIO, *, fields: tuple[str, ...] | None = None) -> None:

@@ -22,6 +22,17 @@ def test_show_vm_names_its_host_cluster_and_template(ovirt):
     assert "name" not in json.loads(ovirt("-E", "show vm vm0 -o json").out)["cluster"]  # json: the engine's data
 
 
+def test_each_named_object_is_read_once(ovirt, sim):
+    vm = sim.find("vms", "vm0")
+    assert vm["template"]["id"] == vm["original_template"]["id"]  # both are Blank
+    sim.clear_requests()
+    run = ovirt("-E", "show vm vm0")
+    assert run.status == ExitStatus.OK, run.err
+    reads = [r["path"] for r in sim.requests() if r["method"] == "GET" and "/templates/" in r["path"]]
+    assert len(reads) == 1
+    assert "original_template-name       : Blank" in run.out
+
+
 def test_sizes_have_units_in_text_and_table_never_in_csv_or_json(ovirt):
     text = ovirt("-E", "show vm vm0 --fields memory,memory_policy-guaranteed").out
     assert "memory                  : 1 GiB" in text and "memory_policy-guaranteed: 1 GiB" in text
