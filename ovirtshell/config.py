@@ -40,6 +40,9 @@ _FILE_KEYS = {
     "output": "output",
     "viewer": "viewer",
     "token_cache": "token_cache",
+    "https_proxy": "https_proxy",
+    "http_proxy": "http_proxy",
+    "no_proxy": "no_proxy",
 }
 _CLI_KEYS = {"autoconnect": "autoconnect", "autopage": "pager"}
 
@@ -48,6 +51,13 @@ ENV_VARS = {
     "OVIRT_USERNAME": "username",
     "OVIRT_PASSWORD": "password",
     "OVIRT_CAFILE": "ca_file",
+    # as curl reads them: the lower-case spelling wins over the upper-case one
+    "HTTPS_PROXY": "https_proxy",
+    "https_proxy": "https_proxy",
+    "HTTP_PROXY": "http_proxy",
+    "http_proxy": "http_proxy",
+    "NO_PROXY": "no_proxy",
+    "no_proxy": "no_proxy",
 }
 
 
@@ -76,6 +86,9 @@ class Settings:
     autoconnect: bool = True
     viewer: str | None = None
     token_cache: bool = True  # keep the login between runs (api/tokencache.py)
+    https_proxy: str | None = field(default=None, repr=False)  # may hold credentials
+    http_proxy: str | None = field(default=None, repr=False)
+    no_proxy: str | None = None
 
     def merged(self, values: Mapping[str, Any]) -> Settings:
         """A copy with the non-None values applied, each converted to the field's type."""

@@ -43,6 +43,7 @@ def open_connection(
     A password asked for is asked after the engine has answered (TLS checked), names the user
     and the engine, and is asked again, up to PASSWORD_TRIES times, when the engine rejects it.
     """
+    from ovirtshell.api import proxy
     from ovirtshell.api.client import Client, ConnectionSettings
     from ovirtshell.api.codec import CodecError, parse_document
     from ovirtshell.metadata.loader import load_model
@@ -77,6 +78,8 @@ def open_connection(
             filter=settings.filter,
             kerberos=settings.kerberos,
             session_timeout=settings.session_timeout,
+            proxy=proxy.choose(settings.url, settings.https_proxy, settings.http_proxy,
+                               settings.no_proxy),
         ),
         debug=debug,
     )

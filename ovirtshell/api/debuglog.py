@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 DEBUG_BODY_LIMIT = 64 * 1024  # characters of a body shown by the debug sink
 MASK = "***"
 
-_SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "jsessionid"})
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie",
+                             "jsessionid"})
 _JSON_TOKEN = re.compile(r'("(?:access_token|id_token|refresh_token)"\s*:\s*")[^"]*(")')
 _XML_PASSWORD = re.compile(r"(<(\w*password\w*)>)[^<]*(</\2>)")
 _VV_TOKEN = re.compile(r"(?m)^(sso-token=|password=).*$")
@@ -23,7 +24,7 @@ def mask_header(name: str, value: str) -> str:
     if name.lower() not in _SECRET_HEADERS:
         return value
     scheme, _, rest = value.partition(" ")
-    if name.lower() == "authorization" and rest:
+    if name.lower() in ("authorization", "proxy-authorization") and rest:
         return f"{scheme} {MASK}"
     return MASK
 

@@ -48,6 +48,13 @@ class Unreachable(Error):
         self.cause = cause
 
 
+class TunnelRefused(Error):
+    """The proxy would not open a tunnel to the engine (its status says why)."""
+
+    def __init__(self, proxy: str, status: str):
+        super().__init__(f"the proxy {proxy} refused to connect to the engine: {status}")
+
+
 class Closed(ProtocolError):
     """The server closed the connection before it began to answer."""
 
@@ -121,16 +128,23 @@ class Connection:
         self.reusable = False
 
     @classmethod
-    def open(cls, host: str, port: int, tls: Any, at: float) -> Connection:
-        """Connect (and shake hands with `tls`, an `ssl.SSLContext`, if given) before `at`."""
+    def open(cls, host: str, port: int, tls: Any, at: float, tunnel: Any = None) -> Connection:
+        """Connect (and shake hands with `tls`, an `ssl.SSLContext`, if given) before `at`.
+
+        With `tunnel` (a `proxy.Proxy`), the socket goes to the proxy, which is asked to
+        open a tunnel to `host:port` first; TLS then runs through it to the engine.
+        """
+        via = (tunnel.host, tunnel.port) if tunnel is not None else (host, port)
         try:
-            sock = socket.create_connection((host, port), timeout=left(at, True))
+            sock = socket.create_connection(via, timeout=left(at, True))
         except TimeoutError:
             raise Expired(True) from None
         except OSError as exc:
             raise Unreachable(exc) from None
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if tunnel is not None:
+                cls._tunnel(sock, host, port, tunnel, at)
             if tls is not None:
                 sock.settimeout(left(at, True))
                 try:
@@ -141,6 +155,23 @@ class Connection:
             sock.close()
             raise
         return cls(sock)
+
+    @classmethod
+    def _tunnel(cls, sock: socket.socket, host: str, port: int, tunnel: Any, at: float) -> None:
+        from ovirtshell.api.proxy import connect_request
+
+        raw = cls(sock)
+        head = connect_request(host, port, tunnel)
+        request = Request("CONNECT", f"{host}:{port}", Headers(), b"")
+        try:
+            raw.send(head, b"", at)
+            response, _body = raw.read_head(request, at)
+        except Expired:
+            raise Expired(True) from None
+        if not 200 <= response.status_code < 300:
+            raise TunnelRefused(tunnel.shown, f"{response.status_code} {response.reason_phrase}")
+        if raw._buf:
+            raise ProtocolError(f"the proxy {tunnel.shown} sent data before the tunnel opened")
 
     def close(self) -> None:
         self.reusable = False

@@ -5,15 +5,20 @@ from __future__ import annotations
 import hashlib
 import re
 import ssl
+from typing import TYPE_CHECKING
 
 from ovirtshell.api.errors import CommunicationError
 from ovirtshell.api.settings import ConnectionSettings, EngineUrls
+
+if TYPE_CHECKING:
+    from ovirtshell.api.proxy import Proxy
 
 #: A CA certificate is a few kilobytes; nothing larger is read.
 MAX_CA_SIZE = 1 << 20
 
 
-def fetch_ca_pem(base_url: str, *, timeout: float | None = None) -> bytes:
+def fetch_ca_pem(base_url: str, *, timeout: float | None = None,
+                 proxy: Proxy | None = None) -> bytes:
     """The engine CA (PEM) from the unauthenticated pki-resource; not verified — show its fingerprint.
 
     Sent through the shell's transport (without verification), so the request deadline and
@@ -24,7 +29,8 @@ def fetch_ca_pem(base_url: str, *, timeout: float | None = None) -> bytes:
     urls = EngineUrls.parse(base_url)
     url = f"{urls.engine}/services/pki-resource"
     params = [("resource", "ca-certificate"), ("format", "X509-PEM-CA")]
-    settings = ConnectionSettings(url=base_url, insecure=True, timeout=timeout, max_response=MAX_CA_SIZE)
+    settings = ConnectionSettings(url=base_url, insecure=True, timeout=timeout,
+                                  max_response=MAX_CA_SIZE, proxy=proxy)
     transport = Transport(settings, urls, debug=None, token=lambda: None)
     try:
         response = transport.send("GET", url, params=params)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ovirtshell.api.errors import CommunicationError
+
+if TYPE_CHECKING:
+    from ovirtshell.api.proxy import Proxy
 
 
 def user_agent() -> str:
@@ -34,6 +38,7 @@ class ConnectionSettings:
     kerberos: bool = False
     session_timeout: int | None = None  # minutes, sent as Session-TTL
     headers: dict[str, str] = field(default_factory=dict)  # extra headers on every API request
+    proxy: Proxy | None = None  # where to connect instead (api/proxy.py chooses it)
 
 
 @dataclass(frozen=True)

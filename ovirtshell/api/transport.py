@@ -61,6 +61,12 @@ class Transport:
             from ovirtshell.api.tls import ssl_context
 
             self._tls = ssl_context(settings)
+        self._proxy = settings.proxy
+        # an https engine is reached through a tunnel; a plain one by asking the proxy
+        self._tunnel = self._proxy if self._tls is not None else None
+        self._forward = self._proxy if self._tls is None else None
+        if self._proxy is not None and self._log is not None:
+            self._log.emit(f"* through the proxy {self._proxy.shown}", None)
         self._idle: list[tuple[tuple[str, int], http11.Connection]] = []
         self._lock = threading.Lock()
 
@@ -155,7 +161,7 @@ class Transport:
                 if where == address and connection.idle_and_open():
                     return connection, True
                 connection.close()
-        return http11.Connection.open(*address, self._tls, at), False
+        return http11.Connection.open(*address, self._tls, at, self._tunnel), False
 
     def _release(self, address: tuple[str, int], connection: http11.Connection) -> None:
         if connection.reusable:
@@ -210,6 +216,11 @@ class Transport:
             fields[name.lower()] = (name, value)
         if body or method in ("POST", "PUT", "PATCH"):
             fields["content-length"] = ("Content-Length", str(len(body)))
+        if self._forward is not None:
+            target = full  # a proxy forwarding plain http is given the whole URL
+            if self._forward.authorization:
+                fields["proxy-authorization"] = ("Proxy-Authorization",
+                                                 self._forward.authorization)
         lines = [f"{method} {target} HTTP/1.1"]
         for name, value in fields.values():
             if any(c in name or c in value for c in "\r\n\0"):
@@ -221,6 +232,8 @@ class Transport:
             raise UsageError("a header value cannot be sent: it is not Latin-1 text") from None
         request = Request(method, full, Headers(list(fields.values())), body)
         port = parts.port or (443 if parts.scheme == "https" else 80)
+        if self._forward is not None:
+            return request, (self._forward.host, self._forward.port), head
         return request, (parts.hostname, port), head
 
     def log_streamed(self, response: Response) -> None:
@@ -277,6 +290,12 @@ class Transport:
             tls = find_cause(exc, ssl.SSLError)
             if tls is not None:
                 return CommunicationError(f"TLS handshake with {api} failed: {reason(tls)}")
+        if isinstance(exc, http11.TunnelRefused):
+            return CommunicationError(f"cannot reach {api}: {exc}")
         if isinstance(exc, http11.Unreachable):
+            if self._proxy is not None:
+                return CommunicationError(
+                    f"cannot reach {api}: the proxy {self._proxy.shown} does not answer "
+                    f"({reason(exc.cause)})")
             return CommunicationError(f"cannot reach {api}: {reason(exc.cause)}")
         return CommunicationError(f"connection to {api} failed: {reason(exc)}")

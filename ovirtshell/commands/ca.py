@@ -42,9 +42,12 @@ def run(shell, command: Command) -> Result:
     from ovirtshell.config import check_url, split_credentials
 
     url = split_credentials(check_url(url))[0]
+    from ovirtshell.api import proxy
     from ovirtshell.api.pki import ca_fingerprint, fetch_ca_pem
 
-    pem = fetch_ca_pem(url, timeout=shell.settings.timeout)
+    settings = shell.settings
+    pem = fetch_ca_pem(url, timeout=settings.timeout, proxy=proxy.choose(
+        url, settings.https_proxy, settings.http_proxy, settings.no_proxy))
     lines = [f"SHA-256 fingerprint: {ca_fingerprint(pem)}"]
     if command.args:
         path = command.args[0]
