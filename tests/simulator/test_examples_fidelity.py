@@ -29,3 +29,24 @@ def test_upgrade_check_events(sdk_connection: sdk.Connection) -> None:
                           "successfully with message 'found updates for packages "
                           "vdsm, vdsm-client'.")
     assert _host(system, "host0").get().update_available is True
+
+
+def test_iscsi_domain_from_volume_group_luns(sdk_connection: sdk.Connection) -> None:
+    """The engine takes a block domain's LUNs from ``storage.logical_units`` or from
+    ``storage.volume_group.logical_units`` (add_iscsi_data_storage_domain.py)."""
+    sds = sdk_connection.system_service().storage_domains_service()
+    lun = types.LogicalUnit(id="36001405e396b3d9c9a54284a51685f9a", address="192.168.201.3",
+                            port=3260, target="iqn.2014-07.org.ovirt:storage")
+    sd = sds.add(types.StorageDomain(
+        name="vg1", type=types.StorageDomainType.DATA, host=types.Host(name="host0"),
+        storage=types.HostStorage(type=types.StorageType.ISCSI, override_luns=True,
+                                  volume_group=types.VolumeGroup(logical_units=[lun]))))
+    assert sds.storage_domain_service(sd.id).get().status == types.StorageDomainStatus.UNATTACHED
+    try:
+        sds.add(types.StorageDomain(
+            name="vg2", type=types.StorageDomainType.DATA, host=types.Host(name="host0"),
+            storage=types.HostStorage(type=types.StorageType.ISCSI)))
+    except sdk.Error as e:
+        assert "storage.logical_units" in str(e) and e.code == 400
+    else:
+        raise AssertionError("a block domain without LUNs was added")
