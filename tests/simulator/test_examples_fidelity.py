@@ -50,3 +50,37 @@ def test_iscsi_domain_from_volume_group_luns(sdk_connection: sdk.Connection) -> 
         assert "storage.logical_units" in str(e) and e.code == 400
     else:
         raise AssertionError("a block domain without LUNs was added")
+
+
+def test_new_data_center_cluster_and_host_get_the_management_network(
+        sdk_connection: sdk.Connection) -> None:
+    """A new data center has ``ovirtmgmt`` (and its vnic profile), a new cluster gets it
+    with the management roles, and a new host reports its NICs with ``ovirtmgmt`` on eth0:
+    what add_bond.py and the VMs of a new cluster build on."""
+    system = sdk_connection.system_service()
+    dc = system.data_centers_service().add(types.DataCenter(name="dc9", local=False))
+    dc_nets = system.data_centers_service().data_center_service(dc.id).networks_service()
+    [mgmt] = dc_nets.list()
+    assert (mgmt.name, mgmt.description) == ("ovirtmgmt", "Management Network")
+    profiles = system.networks_service().network_service(mgmt.id).vnic_profiles_service()
+    assert [p.name for p in profiles.list()] == ["ovirtmgmt"]
+    cluster = system.clusters_service().add(types.Cluster(
+        name="cl9", data_center=types.DataCenter(name="dc9"),
+        cpu=types.Cpu(type="Intel Conroe Family")))
+    [attached] = system.clusters_service().cluster_service(cluster.id).networks_service().list()
+    assert attached.id == mgmt.id and attached.required is True
+    assert types.NetworkUsage.MANAGEMENT in attached.usages
+    host = system.hosts_service().add(types.Host(
+        name="h9", address="h9.example.com", root_password="x",
+        cluster=types.Cluster(id=cluster.id)))
+    host_service = system.hosts_service().host_service(host.id)
+    nics = {n.name: n for n in host_service.nics_service().list()}
+    assert sorted(nics) == ["eth0", "eth1", "eth2", "eth3"]
+    assert nics["eth0"].network.id == mgmt.id
+    [att] = host_service.network_attachments_service().list()
+    assert att.network.id == mgmt.id and att.host_nic.id == nics["eth0"].id
+    host_service.setup_networks(modified_bonds=[types.HostNic(
+        name="bond0", bonding=types.Bonding(
+            options=[types.Option(name="mode", value="1")],
+            slaves=[types.HostNic(name="eth1"), types.HostNic(name="eth2")]))])
+    assert "bond0" in {n.name for n in host_service.nics_service().list()}
