@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import httpx
 import ovirtsdk4 as sdk
 import ovirtsdk4.types as types
+
+from ovirtsim.testing import SimulatorHandle
 
 
 def _host(system, name: str):  # type: ignore[no-untyped-def]
@@ -84,3 +87,36 @@ def test_new_data_center_cluster_and_host_get_the_management_network(
             options=[types.Option(name="mode", value="1")],
             slaves=[types.HostNic(name="eth1"), types.HostNic(name="eth2")]))])
     assert "bond0" in {n.name for n in host_service.nics_service().list()}
+
+
+def test_directory_entries_become_users_and_groups(sim: SimulatorHandle,
+                                                   sdk_connection: sdk.Connection) -> None:
+    """What the directory knows (added through ``/sim/directory``, as with the directory's
+    own tools) the API adds; anything else is the engine's 'No such user/group' fault."""
+    system = sdk_connection.system_service()
+    users, groups = system.users_service(), system.groups_service()
+    try:
+        groups.add(types.Group(name="mygroup", domain=types.Domain(name="internal-authz")))
+    except sdk.Error as e:
+        assert "No such group: mygroup in domain internal-authz" in str(e)
+    else:
+        raise AssertionError("a group unknown to the directory was added")
+    with httpx.Client(base_url=sim.base) as control:
+        for kind, body in (("users", {"name": "myuser"}), ("groups", {"name": "mygroup"}),
+                           ("users", {"name": "myuser", "domain": "mydomain-authz"})):
+            assert control.post(f"/sim/directory/{kind}", json=body).status_code == 201
+        assert control.get("/sim/directory").json()["internal-authz"]["groups"] == ["mygroup"]
+    assert "mydomain-authz" in {d.name for d in system.domains_service().list()}
+    group = groups.add(types.Group(name="mygroup", domain=types.Domain(name="internal-authz")))
+    assert group.domain is not None
+    for principal, domain in (("myuser@internal-authz", "internal-authz"),
+                              ("myuser@mydomain-authz", "mydomain-authz")):
+        users.add(types.User(user_name=principal, domain=types.Domain(name=domain)))
+    assert len(users.list(search="usrname=myuser@mydomain-authz")) == 1
+    try:
+        users.add(types.User(user_name="other@mydomain-authz",
+                             domain=types.Domain(name="mydomain-authz")))
+    except sdk.Error as e:
+        assert "No such user: other@mydomain-authz in domain mydomain-authz" in str(e)
+    else:
+        raise AssertionError("a user unknown to the directory was added")
