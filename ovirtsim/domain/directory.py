@@ -35,6 +35,10 @@ def user_from_directory(ctx: Context, node: Node, data: dict) -> None:
             principal not in listed:
         raise Fault(400, "Operation Failed", f"No such user: {name} in domain {dname}")
     data["domain"] = {"id": domain["id"]}
+    # what the directory tells about the user (as for the seed's users)
+    data.update(principal=principal, namespace="*", domain_entry_id=principal.encode().hex())
+    for key, value in (("name", principal), ("last_name", ""), ("department", "")):
+        data.setdefault(key, value)
 
 
 @on.before("add", "group")

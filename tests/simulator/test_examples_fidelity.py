@@ -112,7 +112,9 @@ def test_directory_entries_become_users_and_groups(sim: SimulatorHandle,
     for principal, domain in (("myuser@internal-authz", "internal-authz"),
                               ("myuser@mydomain-authz", "mydomain-authz")):
         users.add(types.User(user_name=principal, domain=types.Domain(name=domain)))
-    assert len(users.list(search="usrname=myuser@mydomain-authz")) == 1
+    [mine] = users.list(search="usrname=myuser@mydomain-authz")
+    assert (mine.name, mine.principal, mine.namespace) == ("myuser", "myuser", "*")
+    assert len(users.list(search="name=myuser")) == 2
     try:
         users.add(types.User(user_name="other@mydomain-authz",
                              domain=types.Domain(name="mydomain-authz")))
