@@ -40,7 +40,7 @@ GiB = 2**30
 
 # The connection details written in the scripts, replaced by the simulator's.
 CONN = [
-    (re.compile(r"\b((?:API_)?URL\s*=\s*|url\s*=\s*)'[^']*'"), r"\1OVIRT_URL"),
+    (re.compile(r"\b((?:API_URL|url)\s*=\s*)'https?://[^']*'"), r"\1OVIRT_URL"),
     (re.compile(r"\b((?:API_USER|username)\s*=\s*)'[^']*'"), r"\1'admin@internal'"),
     (re.compile(r"\b((?:API_PASSWORD|password)\s*=\s*)'[^']*'(?=,?\s*$)", re.M),
      rf"\1'{DEFAULT_ADMIN_PASSWORD}'"),
@@ -86,8 +86,8 @@ def examples_world(sim, script: str, needs: set[str]) -> dict[str, str]:
     """The installation the examples are written for, made through the API: data center
     ``mydc`` with cluster ``mycluster`` and host ``myhost``; storage domains ``mydata``
     (master), ``mydata2``, ``bs-scsi-012`` and ``myexport`` attached to it, ``myiso`` not
-    attached; network ``mynetwork``; VMs ``myvm`` (disk ``mydisk``, snapshot ``mysnap``),
-    ``myvm0`` (a disk) and ``myvm1``…``myvm3``; template ``mytemplate`` (from ``myvm0``,
+    attached; network ``mynetwork``; VMs (SPICE display) ``myvm`` (disk ``mydisk``,
+    snapshot ``mysnap``), ``myvm0`` (a disk) and ``myvm1``…``myvm3``; template ``mytemplate`` (from ``myvm0``,
     three versions); tag ``mytag`` on
     ``myvm0``, affinity label ``my_affinity_label``, an ipmilan fence agent on ``myhost``;
     in the directory (``/sim/directory``, standing for ``ovirt-aaa-jdbc-tool`` and an LDAP
@@ -95,9 +95,13 @@ def examples_world(sim, script: str, needs: set[str]) -> dict[str, str]:
     ``myuser`` of ``mydomain-authz``, the users then added to the engine.
 
     What the script adds itself is left out; so are the attachments of storage domains
-    when the script attaches them. ``myvm`` runs when the script stops it or asks for a
-    console ticket; a paused upload of ``mydisk`` exists when the arguments name it
-    (``needs``). Returns the values ``ARGS`` may refer to."""
+    when the script attaches them. ``myvm`` runs when the script looks it up and stops it
+    or asks for a console ticket (without starting it); a paused upload of ``mydisk``
+    exists when the arguments name it (``needs``); an OVA the script imports was
+    exported from ``myvm0`` (or a template of it) to ``myhost``; an export domain the
+    script imports from holds ``myoldvm``, exported and since removed. Returns the values
+    ``ARGS`` may refer to."""
+
     conn = sdk.Connection(url=sim.url, username="admin@internal",
                           password=DEFAULT_ADMIN_PASSWORD, ca_file=sim.ca_file)
     system = conn.system_service()
@@ -171,12 +175,12 @@ def examples_world(sim, script: str, needs: set[str]) -> dict[str, str]:
             address="myhost-ipmi.example.com", type="ipmilan", username="admin",
             password="x", order=1))
     if cluster:
-        for name in ("myvm", "myvm0", "myvm1", "myvm2", "myvm3"):
-            if adds("vms_service", name):
+        for name in ("myvm", "myvm0", "myvm1", "myvm2", "myvm3", "myagent"):
+            if adds("vms_service|external_vm_imports_service", name):
                 continue
             vm = vms.add(types.Vm(name=name, cluster=types.Cluster(id=cluster.id),
-                                  template=types.Template(name="Blank"),
-                                  memory=1 * GiB))
+                                  template=types.Template(name="Blank"), memory=1 * GiB,
+                                  display=types.Display(type=types.DisplayType.SPICE)))
             values[f"vm:{name}"] = vm.id
     myvm = vms.list(search="name=myvm")
     if myvm and "mydata" in made and not (
@@ -195,7 +199,7 @@ def examples_world(sim, script: str, needs: set[str]) -> dict[str, str]:
                             provisioned_size=10 * GiB,
                             storage_domains=[types.StorageDomain(id=made["mydata"].id)]),
             interface=types.DiskInterface.VIRTIO, bootable=True, active=True))
-    if source and not adds("templates_service", "mytemplate"):
+    if source and not adds("templates_service|external_template_imports_service", "mytemplate"):
         base = templates.add(types.Template(name="mytemplate", vm=types.Vm(id=source[0].id)))
         for number in (2, 3):
             templates.add(types.Template(
@@ -206,11 +210,29 @@ def examples_world(sim, script: str, needs: set[str]) -> dict[str, str]:
         vms.vm_service(myvm[0].id).snapshots_service().add(
             types.Snapshot(description="mysnap", persist_memorystate=False))
     myvm0 = vms.list(search="name=myvm0")
-    if myvm0 and mytag and not re.search(r"vm_service\.tags_service\(\)\s*$", script, re.M):
+    if myvm0 and mytag and not (re.search(r"vm_service\.tags_service\(\)", script)
+                                and re.search(r"tags_service\.add\(", script)):
         vms.vm_service(myvm0[0].id).tags_service().add(types.Tag(name="mytag"))
-    if myvm and re.search(r"\.(stop|shutdown|ticket)\(", script) and \
-            not re.search(r"\.start\(", script):
+    if myvm and re.search(r"name=myvm['\"]", script) and \
+            re.search(r"\.(stop|shutdown|ticket)\(", script) and not re.search(r"\.start\(", script):
         vms.vm_service(myvm[0].id).start()
+    ova = re.search(r"url='ova://(/.*)/([^/']+)'", script)
+    if ova and host and source:  # an OVA the script imports, exported earlier from myvm0
+        directory, filename = ova.groups()
+        if "ExternalTemplateImport" in script:
+            tpl = templates.add(types.Template(name="myovatemplate",
+                                               vm=types.Vm(id=source[0].id)))
+            templates.template_service(tpl.id).export_to_path_on_host(
+                host=types.Host(id=host.id), directory=directory, filename=filename)
+        else:
+            vms.vm_service(source[0].id).export_to_path_on_host(
+                host=types.Host(id=host.id), directory=directory, filename=filename)
+    if "myexport" in made and re.search(r"import_\(", script) and "export_sd" in script:
+        old = vms.add(types.Vm(name="myoldvm", cluster=types.Cluster(id=cluster.id),
+                               template=types.Template(name="Blank"), memory=1 * GiB))
+        vms.vm_service(old.id).export(exclusive=True, storage_domain=types.StorageDomain(
+            id=made["myexport"].id))
+        vms.vm_service(old.id).remove()  # exported earlier, since removed from the engine
     if "transfer:mydisk" in needs and "disk:mydisk" in values:
         transfers = system.image_transfers_service()
         transfer = transfers.add(types.ImageTransfer(
