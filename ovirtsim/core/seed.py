@@ -173,13 +173,20 @@ def _directory_hash(principal: str) -> str:
     return hash_password(principal, principal)
 
 
-def directory_user(principal: str) -> dict:
-    """A user as the internal directory describes it (its id is the directory entry's)."""
+def directory_user(principal: str, domain: str = "internal-authz") -> dict:
+    """A user as a directory describes it (ids are the hex of the entry's and the domain's
+    names, as the directory tells them)."""
     return {"id": principal.encode().hex(), "name": principal,
-            "user_name": f"{principal}@internal-authz", "principal": principal,
+            "user_name": f"{principal}@{domain}", "principal": principal,
             "namespace": "*", "domain_entry_id": principal.encode().hex(),
-            "domain": ref(INTERNAL_AUTHZ), "department": "", "last_name": "",
+            "domain": ref(domain.encode().hex()), "department": "", "last_name": "",
             "email": f"{principal}@localhost"}
+
+
+def directory_group(name: str, domain: str = "internal-authz") -> dict:
+    """A group as a directory describes it."""
+    return {"id": name.encode().hex(), "name": name, "namespace": "*",
+            "domain_entry_id": name.encode().hex(), "domain": ref(domain.encode().hex())}
 
 
 CPU_TYPES = [
@@ -385,10 +392,8 @@ class Seeder:
         for principal in DIRECTORY_USERS:
             self.put(f"domains/{INTERNAL_AUTHZ}/users", "user", directory_user(principal))
         for name, members in DIRECTORY_GROUPS.items():
-            self.put(f"domains/{INTERNAL_AUTHZ}/groups", "group", {
-                "id": name.encode().hex(), "name": name, "namespace": "*",
-                "domain_entry_id": name.encode().hex(), "domain": ref(INTERNAL_AUTHZ),
-                "_members": members})
+            self.put(f"domains/{INTERNAL_AUTHZ}/groups", "group",
+                     {**directory_group(name), "_members": members})
 
     def demo(self, nvms: int) -> None:
         """The demo inventory with ``nvms`` VMs (at least vm0..vm4)."""

@@ -1,8 +1,10 @@
 """Users and groups come from a directory: adding one looks it up there, as the engine does.
 
-The simulator's only directory is ``internal-authz``; its entries are the sub-collections
-``domains/{id}/users`` and ``domains/{id}/groups`` (filled by the seed). Adding a user or
-group copies the directory's entry; a name the directory lacks is the engine's fault.
+A directory is an authz domain's ``domains/{id}/users`` and ``domains/{id}/groups`` (the
+seed fills ``internal-authz``). Adding a user or group copies the directory's entry; a name
+the directory lacks is the engine's fault, never a silent success. ``/sim/directory``
+stands for the directory's own tools (``ovirt-aaa-jdbc-tool user add``, an LDAP server
+behind a configured ``*-authz`` profile): it adds entries, and new directories.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from ..core import registry as on
 from ..core.context import Context
 from ..core.errors import Fault
+from ..core.seed import directory_group, directory_user
 from ..web.routing import Node
 
 
@@ -54,3 +57,30 @@ def group_from_directory(ctx: Context, node: Node, data: dict) -> None:
     if entry is None:
         raise Fault(400, "Operation Failed", f"No such group: {name} in domain {dname}")
     _copy_entry(data, entry)
+
+
+@on.control("directory")
+def directory_control(ctx: Context, method: str, rest: list[str], body: dict
+                      ) -> tuple[int, dict]:
+    """``GET /sim/directory``: every directory's user and group names; ``POST
+    /sim/directory/users`` or ``/groups`` with ``{"name": N, "domain": D}`` (default
+    ``internal-authz``): add one to directory D, which becomes an authz domain of the
+    engine (``/domains``) if it is new."""
+    if method == "GET" and not rest:
+        return 200, {d["name"]: {kind: [e["name"] for e in
+                                        ctx.store.items(f"domains/{d['id']}/{kind}")]
+                                 for kind in ("users", "groups")}
+                     for d in ctx.store.items("domains")}
+    if method != "POST" or rest not in (["users"], ["groups"]):
+        return 404, {"error": "GET /sim/directory, POST /sim/directory/users|groups"}
+    name, dname = body.get("name"), body.get("domain") or "internal-authz"
+    if not isinstance(name, str) or not name or not isinstance(dname, str) or \
+            set(body) - {"name", "domain"}:
+        return 400, {"error": "expected {\"name\": ..., \"domain\": ...}"}
+    domain = ctx.store.find_by_name("domains", dname) or ctx.store.put(
+        "domains", "domain", {"id": dname.encode().hex(), "name": dname})
+    kind = rest[0]
+    if _entry(ctx, domain, kind, name) is None:
+        entry = directory_user(name, dname) if kind == "users" else directory_group(name, dname)
+        ctx.store.put(f"domains/{domain['id']}/{kind}", kind[:-1], entry)
+    return 201, {"name": name, "domain": dname}

@@ -41,14 +41,18 @@ def upgrade_check(ctx: Context, node: Node, params: dict) -> dict:
     host = store.get("hosts", str(node.id)) or {}
     hid, name = host["id"], host["name"]
     job = start_job(ctx, f"Checking for available updates on host {name}")
-    event(ctx, 885, "normal", f"Started to check for available updates on host {name}.",
+    event(ctx, 884, "normal", f"Started to check for available updates on host {name}.",
           host=hid)
 
-    def found() -> None:
+    def found() -> None:  # the engine's HOST_UPDATES_ARE_AVAILABLE_WITH_PACKAGES, then
+        # HOST_AVAILABLE_UPDATES_FINISHED, both about the host
+        packages = ("ovirt-node-ng-image-update" if host.get("type") == "ovirt_node"
+                    else "vdsm, vdsm-client")
         store.update("hosts", hid, update_available=True)
-        event(ctx.background(), 884, "normal", f"Host {name} has available updates: "
-              + ("ovirt-node-ng-image-update." if host.get("type") == "ovirt_node"
-                 else "vdsm,vdsm-client."), host=hid)
+        bg = ctx.background()
+        event(bg, 843, "normal", f"Host {name} has available updates: {packages}.", host=hid)
+        event(bg, 885, "normal", f"Check for available updates on host {name} was completed "
+              f"successfully with message 'found updates for packages {packages}'.", host=hid)
         end_job(ctx, job)
 
     ctx.scheduler.sequence(f"upgradecheck:{hid}", [(2.0, found)])

@@ -39,6 +39,7 @@ def host_install(ctx: Context, node: Node, data: dict) -> None:
     job = start_job(ctx, f"Adding new Host {name} to Cluster "
                     f"{ref_name(ctx, data['cluster'], 'cluster')}")
     event(ctx, 42, "normal", f"Host {name} was added by {user_label(ctx)}.", host=hid)
+    host_nics(ctx, data)
 
     def up() -> None:
         store.update("hosts", hid, status="up")
@@ -47,6 +48,25 @@ def host_install(ctx: Context, node: Node, data: dict) -> None:
 
     ctx.scheduler.sequence(f"host:{hid}", [
         (2.0, lambda: store.update("hosts", hid, status="initializing")), (2.0, up)])
+
+
+def host_nics(ctx: Context, host: dict) -> None:
+    """The NICs a new host reports, eth0..eth3, its cluster's management network on eth0."""
+    hid, cid = host["id"], (host.get("cluster") or {}).get("id")
+    mgmt = next((n for n in ctx.store.items("networks") if "management" in (
+        (n.get("_clusters") or {}).get(str(cid)) or {}).get("usages", [])), None)
+    tag = hid.replace("-", "")[:6]
+    for n in range(4):
+        doc = {"id": ctx.new_id(), "name": f"eth{n}", "host": {"id": hid}, "status": "up",
+               "speed": 10_000_000_000, "mtu": 1500, "bridged": n == 0 and mgmt is not None,
+               "boot_protocol": "dhcp" if n == 0 else "none",
+               "mac": {"address": f"56:6f:{tag[0:2]}:{tag[2:4]}:{tag[4:6]}:{n:02x}"}}
+        if n == 0 and mgmt is not None:
+            doc["network"] = {"id": mgmt["id"]}
+            ctx.store.put(f"hosts/{hid}/networkattachments", "network_attachment", {
+                "id": ctx.new_id(), "network": {"id": mgmt["id"]},
+                "host_nic": {"id": doc["id"]}, "host": {"id": hid}, "in_sync": True})
+        ctx.store.put(f"hosts/{hid}/nics", "host_nic", doc)
 
 
 @on.before("remove", "host")

@@ -25,7 +25,9 @@ def storage_domain_defaults(ctx: Context, node: Node, data: dict) -> None:
         raise incomplete("StorageDomain", "type")
     if not storage.get("type"):
         raise incomplete("StorageDomain", "storage.type")
-    missing = [f"storage.{k}" for k in NEEDS.get(storage["type"], ()) if not storage.get(k)]
+    given = {**storage, "logical_units": storage.get("logical_units") or  # or, as the
+             (storage.get("volume_group") or {}).get("logical_units")}    # engine reads them
+    missing = [f"storage.{k}" for k in NEEDS.get(storage["type"], ()) if not given.get(k)]
     if missing:
         raise incomplete("StorageDomain", ", ".join(missing))
     path = storage.get("path")
