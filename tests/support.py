@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import signal
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,3 +38,14 @@ def make_env(tmp_path: Path, environ: dict[str, str], stdin: str = "", tty: bool
         data_dir=tmp_path / "data",
         environ={"HOME": str(home), **environ},
     )
+
+
+def stop(proc: subprocess.Popen, timeout: float = 60) -> None:
+    """End a program the way a user would (SIGTERM), killing it only if it does not exit."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

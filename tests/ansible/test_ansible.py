@@ -10,7 +10,6 @@ the simulator's request log then shows, independently of Ansible, what was sent.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from support import stop
 
 PLAYBOOKS = Path(__file__).parent / "playbooks"
 BIN = Path(sys.executable).parent
@@ -39,12 +40,7 @@ def engine() -> Iterator[dict[str, str]]:
             exported[key] = value
         yield exported
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def play(name: str, engine: dict[str, str], workdir: Path) -> str:
@@ -53,7 +49,8 @@ def play(name: str, engine: dict[str, str], workdir: Path) -> str:
     env.update(engine, HOME=str(workdir), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
                ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_INVENTORY_UNPARSED_WARNING="False",
                ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="False",
-               ANSIBLE_LOCAL_TEMP=str(workdir / "tmp"), PYTHONWARNINGS="ignore")
+               ANSIBLE_LOCAL_TEMP=str(workdir / "tmp"), PYTHONWARNINGS="ignore",
+               LC_ALL="C.UTF-8")  # Ansible refuses to run without a UTF-8 locale
     done = subprocess.run([str(BIN / "ansible-playbook"), "-v", str(PLAYBOOKS / name)],
                           cwd=workdir, env=env, capture_output=True, text=True, timeout=600)
     output = done.stdout + done.stderr

@@ -15,6 +15,8 @@ import pytest
 
 from ovirtsim.testing import DEFAULT_ADMIN_PASSWORD
 
+from support import stop
+
 
 @contextmanager
 def simulator_process(*args: str) -> Iterator[tuple[subprocess.Popen, list[str]]]:
@@ -35,13 +37,7 @@ def simulator_process(*args: str) -> Iterator[tuple[subprocess.Popen, list[str]]
             lines.append(proc.stdout.readline().rstrip("\n"))
         yield proc, lines
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
 
 
 def _env(lines: list[str]) -> dict[str, str]:
