@@ -143,19 +143,23 @@ MORE_ROLES = [
     ("VmImporterExporter", True, "Import/export VMs and Templates"),
 ]
 
+# The CPU types of every cluster level: name, the host CPU flags it needs, the qemu model.
+CPU_TYPES = [
+    ("Intel Nehalem Family", "vmx,nx,model_Nehalem", "Nehalem"),
+    ("Secure Intel Skylake Server Family", "vmx,spec_ctrl,ssbd,md_clear,model_Skylake-Server",
+     "Skylake-Server,+spec-ctrl"),
+    ("Intel Cascadelake Server Family", "vmx,model_Cascadelake-Server",
+     "Cascadelake-Server,-hle,-rtm,+arch-capabilities"),
+    ("AMD EPYC", "svm,nx,model_EPYC", "EPYC"),
+    ("Secure AMD EPYC", "svm,nx,ibpb,ssbd,model_EPYC", "EPYC,+ibpb,+virt-ssbd"),
+]
+
 # Engine options that clients read (GET /options/{name}?version=4.7): the hosted-engine
 # role of ovirt.ovirt picks its CPU and machine types from these two.
 SYSTEM_OPTIONS = {
-    "ServerCPUList": lambda minor: "; ".join(
-        f"{level + 1}:{name}:{flags}:{model}:x86_64" for level, (name, flags, model) in enumerate([
-            ("Intel Nehalem Family", "vmx,nx,model_Nehalem", "Nehalem"),
-            ("Secure Intel Skylake Server Family",
-             "vmx,spec_ctrl,ssbd,md_clear,model_Skylake-Server", "Skylake-Server,+spec-ctrl"),
-            ("Intel Cascadelake Server Family", "vmx,model_Cascadelake-Server",
-             "Cascadelake-Server,-hle,-rtm,+arch-capabilities"),
-            ("AMD EPYC", "svm,nx,model_EPYC", "EPYC"),
-            ("Secure AMD EPYC", "svm,nx,ibpb,ssbd,model_EPYC", "EPYC,+ibpb,+virt-ssbd"),
-        ])) + "; ",
+    "ServerCPUList": lambda minor: "".join(
+        f"{level + 1}:{name}:{flags}:{model}:x86_64; "
+        for level, (name, flags, model) in enumerate(CPU_TYPES)),
     "ClusterEmulatedMachines": lambda minor: ",".join(
         ["pc-q35-rhel8.6.0", "pc-i440fx-rhel7.6.0", "pc-q35-rhel8.4.0"] if minor >= 6
         else ["pc-q35-rhel8.1.0", "pc-i440fx-rhel7.6.0"]),
@@ -187,12 +191,6 @@ def directory_group(name: str, domain: str = "internal-authz") -> dict:
     """A group as a directory describes it."""
     return {"id": name.encode().hex(), "name": name, "namespace": "*",
             "domain_entry_id": name.encode().hex(), "domain": ref(domain.encode().hex())}
-
-
-CPU_TYPES = [
-    "Intel Nehalem Family", "Secure Intel Skylake Server Family", "Intel Cascadelake Server Family",
-    "AMD EPYC", "Secure AMD EPYC",
-]
 
 
 def seed_permits(store: Store, role_name: str, role_id: str) -> None:
@@ -313,7 +311,7 @@ class Seeder:
             self.put("clusterlevels", "cluster_level", {
                 "id": lvl, "cpu_types": [
                     {"name": n, "level": i, "architecture": "x86_64"}
-                    for i, n in enumerate(CPU_TYPES)],
+                    for i, (n, _flags, _model) in enumerate(CPU_TYPES)],
                 "permits": [{"id": str(pid), "name": name, "administrative": admin}
                             for pid, (name, admin) in PERMITS.items()]})
         for name, describe in SYSTEM_OPTIONS.items():
