@@ -65,8 +65,24 @@ BY_SERVICE = {"vm": 3, "host": 103, "cluster": 401, "data_center": 702, "storage
               "gluster_hook": 1003}
 
 
+def groups_of(store: Store, user: dict) -> set[str]:
+    """The engine groups whose directory entry lists the user: their permissions are the
+    user's too, as the engine applies a group's permissions to its members."""
+    principal, domain = user.get("principal"), (user.get("domain") or {}).get("id")
+    out = set()
+    for group in store.items("groups"):
+        gdomain = (group.get("domain") or {}).get("id")
+        if gdomain != domain:
+            continue
+        entry = next((e for e in store.items(f"domains/{gdomain}/groups")
+                      if e.get("name") == group.get("name")), None)
+        if entry is not None and principal in (entry.get("_members") or ()):
+            out.add(str(group["id"]))
+    return out
+
+
 class Access:
-    """One user's permissions, read once per request."""
+    """One user's permissions (its own and its groups'), read once per request."""
 
     def __init__(self, store: Store, user: dict) -> None:
         self.store = store
@@ -76,8 +92,10 @@ class Access:
         self._attached: dict[str, list[str]] | None = None
         self._climbed: dict[tuple[str, str, int], list[tuple[str, str | None]]] = {}
         uid = user.get("id")
+        groups = groups_of(store, user)
         for p in store.items("permissions"):
-            if (p.get("user") or {}).get("id") != uid:
+            if (p.get("user") or {}).get("id") != uid and \
+                    (p.get("group") or {}).get("id") not in groups:
                 continue
             key = next(((k, str(p[k]["id"])) for k in OBJECT_KEYS if p.get(k)), ("system", None))
             rid = str((p.get("role") or {}).get("id"))

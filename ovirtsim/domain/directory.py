@@ -64,8 +64,8 @@ def directory_control(ctx: Context, method: str, rest: list[str], body: dict
                       ) -> tuple[int, dict]:
     """``GET /sim/directory``: every directory's user and group names; ``POST
     /sim/directory/users`` or ``/groups`` with ``{"name": N, "domain": D}`` (default
-    ``internal-authz``): add one to directory D, which becomes an authz domain of the
-    engine (``/domains``) if it is new."""
+    ``internal-authz``; a group may list ``"members"``, user names): add one to directory D,
+    which becomes an authz domain of the engine (``/domains``) if it is new."""
     if method == "GET" and not rest:
         return 200, {d["name"]: {kind: [e["name"] for e in
                                         ctx.store.items(f"domains/{d['id']}/{kind}")]
@@ -74,13 +74,18 @@ def directory_control(ctx: Context, method: str, rest: list[str], body: dict
     if method != "POST" or rest not in (["users"], ["groups"]):
         return 404, {"error": "GET /sim/directory, POST /sim/directory/users|groups"}
     name, dname = body.get("name"), body.get("domain") or "internal-authz"
+    members = body.get("members", [])
     if not isinstance(name, str) or not name or not isinstance(dname, str) or \
-            set(body) - {"name", "domain"}:
-        return 400, {"error": "expected {\"name\": ..., \"domain\": ...}"}
+            not isinstance(members, list) or not all(isinstance(m, str) for m in members) or \
+            set(body) - {"name", "domain", "members"} or (members and rest != ["groups"]):
+        return 400, {"error": "expected {\"name\": ..., \"domain\": ...} (and for a group "
+                              "\"members\": [user names])"}
     domain = ctx.store.find_by_name("domains", dname) or ctx.store.put(
         "domains", "domain", {"id": dname.encode().hex(), "name": dname})
     kind = rest[0]
-    if _entry(ctx, domain, kind, name) is None:
-        entry = directory_user(name, dname) if kind == "users" else directory_group(name, dname)
-        ctx.store.put(f"domains/{domain['id']}/{kind}", kind[:-1], entry)
+    entry = _entry(ctx, domain, kind, name) or (
+        directory_user(name, dname) if kind == "users" else directory_group(name, dname))
+    if members:
+        entry = {**entry, "_members": sorted(set(entry.get("_members") or []) | set(members))}
+    ctx.store.put(f"domains/{domain['id']}/{kind}", kind[:-1], entry)
     return 201, {"name": name, "domain": dname}

@@ -13,6 +13,7 @@ import logging
 import re
 import secrets
 import time
+import uuid
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -24,8 +25,9 @@ from starlette.routing import Route
 from ..core.errors import Fault
 from ..core.registry import HANDLERS
 from ..core.secrets import verify_password
+from ..core.seed import INTERNAL_AUTHZ, NAMESPACE
 from ..dispatch.dispatch import handle
-from ..dispatch.gate import is_admin
+from ..dispatch.gate import groups_of, is_admin
 from ..engine import Engine
 from .codec import esc, parse_query_bool
 from .imageio import ImageIO
@@ -87,15 +89,34 @@ class SimApp:
             return None
         if profile == "internalsso" and principal.endswith("@ovirt"):
             principal = principal[: -len("@ovirt")]
+        store = self.sim.store
         with self.sim.lock:
-            passwords = self.sim.store.meta_get("passwords", {}) or {}
-            user = next((u for u in self.sim.store.items("users")
+            passwords = store.meta_get("passwords", {}) or {}
+            user = next((u for u in store.items("users")
                          if u.get("principal") == principal), None)
-        if user is None or not isinstance(passwords, dict):
+            entry = store.get(f"domains/{INTERNAL_AUTHZ}/users", principal.encode().hex())
+        if (user is None and entry is None) or not isinstance(passwords, dict):
             return None
         if not verify_password(principal, password, passwords.get(principal)):
             return None
-        return user
+        return user or self._first_login(entry or {})
+
+    def _first_login(self, entry: dict) -> dict | None:
+        """A directory user who is not an engine user yet becomes one at login, as on the
+        engine, when a group of theirs holds a permission (else there is nothing to log in to)."""
+        with self.sim.lock, self.sim.store.batch():
+            store = self.sim.store
+            known = next((u for u in store.items("users")
+                          if u.get("principal") == entry.get("principal")), None)
+            if known is not None:
+                return known
+            groups = groups_of(store, entry)
+            if not any((p.get("group") or {}).get("id") in groups
+                       for p in store.items("permissions")):
+                return None
+            uid = str(uuid.uuid5(NAMESPACE, f"user:{entry['domain']['id']}:{entry['principal']}"))
+            return store.put("users", "user", {k: v for k, v in entry.items()
+                                               if not k.startswith("_")} | {"id": uid})
 
     def issue_token(self, user: dict) -> tuple[str, int]:
         token = secrets.token_urlsafe(32)

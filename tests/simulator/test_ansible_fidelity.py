@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import ovirtsdk4 as sdk
 import ovirtsdk4.types as types
 import pytest
@@ -156,3 +157,35 @@ def test_sync_all_networks_of_a_host_and_a_cluster(system) -> None:  # type: ign
     assert all(a.in_sync for a in host.network_attachments_service().list())
     cluster = system.clusters_service().list(search="name=Default")[0]
     system.clusters_service().cluster_service(cluster.id).sync_all_networks()
+
+
+def test_a_groups_permission_is_its_members(sim: SimulatorHandle, system) -> None:  # type: ignore[no-untyped-def]
+    def vms_seen_by(user: str) -> list[str] | None:
+        try:
+            conn = sdk.Connection(url=sim.url, username=f"{user}@internal", password=user)
+            try:
+                return sorted(v.name for v in conn.system_service().vms_service().list())
+            finally:
+                conn.close()
+        except sdk.AuthError:
+            return None
+
+    assert vms_seen_by("asmith") is None  # in the directory, but no permission anywhere
+    group = system.groups_service().add(types.Group(
+        name="ops", domain=types.Domain(name="internal-authz")))
+    vm = system.vms_service().list(search="name=vm2")[0]
+    system.vms_service().vm_service(vm.id).permissions_service().add(types.Permission(
+        role=types.Role(name="UserRole"), group=types.Group(id=group.id)))
+    # asmith is a member of ops: the first login makes it an engine user with ops' rights
+    assert vms_seen_by("asmith") == ["vm2"]
+    assert [u.principal for u in system.users_service().list(search="usrname=asmith*")] == \
+        ["asmith"]
+    assert vms_seen_by("asmith") == ["vm2"]  # and again, as the same user
+    # user is not in ops: only its own permission (UserRole on vm0)
+    assert vms_seen_by("user") == ["vm0"]
+    with httpx.Client(base_url=sim.base) as control:
+        assert control.post("/sim/directory/groups", json={
+            "name": "ops", "members": ["user"]}).status_code == 201
+        assert control.post("/sim/directory/users", json={
+            "name": "x", "members": ["user"]}).status_code == 400
+    assert vms_seen_by("user") == ["vm0", "vm2"]
