@@ -56,7 +56,7 @@ PERMITS: dict[int, tuple[str, bool]] = {
     1560: ("configure_storage_disk_profile", True), 1561: ("create_storage_disk_profile", True),
     1562: ("delete_storage_disk_profile", True), 1563: ("attach_disk_profile", False),
     1660: ("create_mac_pool", True), 1661: ("edit_mac_pool", True),
-    1662: ("delete_mac_pool", True), 1663: ("configure_mac_pool", True),
+    1662: ("delete_mac_pool", True), 1663: ("configure_mac_pool", False),
     1664: ("connect_to_serial_console", False),
     1665: ("delete_cpu_profile", True), 1666: ("update_cpu_profile", True),
     1667: ("create_cpu_profile", True), 1668: ("assign_cpu_profile", False),
@@ -83,7 +83,6 @@ ROLE_PERMITS: dict[str, set[int]] = {
     "NetworkAdmin": {9, 103, 104, 204, 403, 404, 703, 704, 705, 1203, 1204, 1205, 1300},
     "TemplateAdmin": {200, 201, 202, 203, 204, 205, 502, 503, 1300},
     "ReadOnlyAdmin": {1300},
-    # the engine's other predefined roles (seed.MORE_ROLES)
     "VmPoolAdmin": {1, 300, 301, 302, 303, 502, 1300},
     "GlusterAdmin": {1000, 1001, 1002, 1003, 1004, 1300},
     "ExternalEventsCreator": {1400, 1300},
@@ -105,7 +104,9 @@ ROLE_PERMITS: dict[str, set[int]] = {
     "DiskProfileUser": {1563, 1300},
     "CpuProfileOperator": {1668, 1300},
     "VnicProfileUser": {9, 1300},
-    "NetworkUser": {9, 204, 1300},
+    "MacPoolAdmin": {1660, 1661, 1662, 1663, 1300},
+    "MacPoolUser": {1663, 1300},
+    "CpuProfileCreator": {1665, 1666, 1667, 1668, 1300},
     "QuotaConsumer": {901, 1300},
     "VmImporterExporter": {8, 1300},
 }

@@ -91,18 +91,77 @@ def mac_for(n: int) -> str:
     return f"56:6f:1a:2b:{(n >> 8) & 0xFF:02x}:{n & 0xFF:02x}"
 
 
+# The engine's predefined roles: name, id, administrative, description, as its database
+# scripts create them (clients grant them by name, and some by id).
 ROLES = [
     ("SuperUser", SUPERUSER, True, "Roles management administrator"),
     ("UserRole", USERROLE, False, "Standard User Role"),
-    ("UserVmManager", sid("role", "UserVmManager"), False, "User Role, with permission for any operation on Vms"),
-    ("PowerUserRole", sid("role", "PowerUserRole"), False, "User Role, allowed to create VMs, Templates and Disks"),
-    ("ClusterAdmin", sid("role", "ClusterAdmin"), True, "Administrator Role, permission for all the objects underneath a specific Cluster"),
-    ("DataCenterAdmin", sid("role", "DataCenterAdmin"), True, "Administrator of a specific Data Center"),
-    ("HostAdmin", sid("role", "HostAdmin"), True, "Host Administrator"),
-    ("StorageAdmin", sid("role", "StorageAdmin"), True, "Storage Administrator"),
-    ("NetworkAdmin", sid("role", "NetworkAdmin"), True, "Network Administrator"),
-    ("TemplateAdmin", sid("role", "TemplateAdmin"), True, "Administrator with permission for all operations on Templates"),
-    ("ReadOnlyAdmin", sid("role", "ReadOnlyAdmin"), True, "Read Only Administrator Role"),
+    ("PowerUserRole", "00000000-0000-0000-0001-000000000002", False,
+     "User Role, allowed to create VMs, Templates and Disks"),
+    ("ClusterAdmin", "def00001-0000-0000-0000-def000000001", True,
+     "Administrator Role, permission for all the objects underneath a specific Cluster"),
+    ("DataCenterAdmin", "def00002-0000-0000-0000-def000000002", True,
+     "Administrator Role, permission for all the objects underneath a specific Data Center, "
+     "except Storage"),
+    ("StorageAdmin", "def00003-0000-0000-0000-def000000003", True,
+     "Administrator Role, permission for all operations on a specific Storage Domain"),
+    ("HostAdmin", "def00004-0000-0000-0000-def000000004", True,
+     "Administrator Role, permission for all operations on a specific Host"),
+    ("NetworkAdmin", "def00005-0000-0000-0000-def000000005", True,
+     "Administrator Role, permission for all operations on a specific Logical Network"),
+    ("UserVmManager", "def00006-0000-0000-0000-def000000006", False,
+     "User Role, with permission for any operation on Vms"),
+    ("VmPoolAdmin", "def00007-0000-0000-0000-def000000007", True,
+     "Administrator Role, permission for all operations on a specific VM Pool"),
+    ("TemplateAdmin", "def00008-0000-0000-0000-def000000008", True,
+     "Administrator Role, permission for all operations on a specific Template"),
+    ("QuotaConsumer", "def0000a-0000-0000-0000-def00000000a", False,
+     "User Role, permissions to consume the Quota resources"),
+    ("DiskOperator", "def0000a-0000-0000-0000-def00000000b", False,
+     "User Role, permissions for all operations on a specific disk"),
+    ("DiskCreator", "def0000a-0000-0000-0000-def00000000c", False,
+     "User Role, permission to create Disks"),
+    ("GlusterAdmin", "def0000b-0000-0000-0000-def00000000b", True,
+     "Administrator Role, permissions for operations on Gluster objects"),
+    ("VmCreator", "def0000a-0000-0000-0000-def00000000d", False,
+     "User Role, permission to create VMs"),
+    ("TemplateCreator", "def0000a-0000-0000-0000-def00000000e", False,
+     "User Role, permission to create Templates"),
+    ("TemplateOwner", "def0000a-0000-0000-0000-def00000000f", False,
+     "User Role, permissions for all operations on Templates"),
+    ("ExternalEventsCreator", "def0000c-0000-0000-0000-def000000000", True,
+     "External Events Creator"),
+    ("ExternalTasksCreator", "def0000d-0000-0000-0000-def000000000", True,
+     "External Tasks Creator"),
+    ("VnicProfileUser", "def0000a-0000-0000-0000-def000000010", False,
+     "VM Network Interface Profile User"),
+    ("UserTemplateBasedVm", "def00009-0000-0000-0000-def000000009", False, "Template User"),
+    ("InstanceCreator", "def00011-0000-0000-0000-def000000011", False,
+     "User Role, permission to create Instances"),
+    ("UserInstanceManager", "def00012-0000-0000-0000-def000000012", False,
+     "User Role, with permission for any operation on Instances"),
+    ("ReadOnlyAdmin", "def0000c-0000-0000-0000-def00000000c", True,
+     "Read Only Administrator Role"),
+    ("TagManager", "def00011-0000-0000-0000-def000000013", True, "Tag Manager"),
+    ("BookmarkManager", "def00011-0000-0000-0000-def000000014", True, "Bookmark Manager"),
+    ("EventNotificationManager", "def00011-0000-0000-0000-def000000015", True,
+     "Event Notification Manager"),
+    ("AuditLogManager", "def00011-0000-0000-0000-def000000016", True, "Audit Log Manager"),
+    ("MacPoolAdmin", "def00013-0000-0000-0000-def000000013", True,
+     "MAC Pool Administrator Role, permission for manipulation with MAC pools"),
+    ("MacPoolUser", "def00014-0000-0000-0000-def000000014", False,
+     "MAC Pool User Role, permission allowing using MAC pools"),
+    ("DiskProfileUser", "def00020-0000-0000-0000-abc000000010", False, "Disk Profile User"),
+    ("UserVmRunTimeManager", "def00006-0000-0000-0000-def000000011", False,
+     "User Role, with permissions for any operations on VMs except snapshot manipulation"),
+    ("UserProfileEditor", "def00021-0000-0000-0000-def000000015", False,
+     "Role that allow users to edit the UserProfile"),
+    ("VmImporterExporter", "def00030-0000-0000-0000-def000000011", True,
+     "Administrator Role, with permission to import or export Vms"),
+    ("CpuProfileOperator", "def00017-0000-0000-0000-def000000017", False,
+     "Cpu Profile Operation"),
+    ("CpuProfileCreator", "def00016-0000-0000-0000-def000000016", True,
+     "Cpu Profile Creation/Deletion/Updating and Operation"),
 ]
 
 OPERATING_SYSTEMS = [
@@ -115,33 +174,6 @@ OPERATING_SYSTEMS = [
     ("33", "windows_2022", "Windows 2022"),
 ]
 
-# The engine's other predefined roles (issue: clients grant e.g. GlusterAdmin by name).
-MORE_ROLES = [
-    ("VmPoolAdmin", True, "Administrator Role, permission for all operations on a specific VM Pool"),
-    ("GlusterAdmin", True, "Administrator Role, permission for all operations on Gluster Volumes"),
-    ("ExternalEventsCreator", True, "External Events Creator"),
-    ("ExternalTasksCreator", True, "External Tasks Creator"),
-    ("TagManager", True, "Tag Manager"),
-    ("BookmarkManager", True, "Bookmark Manager"),
-    ("EventNotificationManager", True, "Event Notification Manager"),
-    ("AuditLogManager", True, "Audit Log Manager"),
-    ("InstanceCreator", False, "User Role, allowed to create Instances"),
-    ("UserTemplateBasedVm", False, "User Role, with permissions only to use Templates"),
-    ("UserInstanceManager", False, "User Role, with permission for any operation on Instances"),
-    ("UserVmRunTimeManager", False, "User Role, with permission for run-time operations on Vms"),
-    ("UserProfileEditor", False, "User Role, permission to edit own user profile"),
-    ("TemplateOwner", False, "Template Owner"),
-    ("TemplateCreator", False, "User Role, permission to create Templates"),
-    ("VmCreator", False, "User Role, permission to create VMs"),
-    ("DiskOperator", False, "User Role, permissions for all operations on a specific Disk"),
-    ("DiskCreator", False, "User Role, permission to create Disks"),
-    ("DiskProfileUser", False, "User Role, permission to use Disk Profiles"),
-    ("CpuProfileOperator", False, "User Role, permission to use Cpu Profiles"),
-    ("VnicProfileUser", False, "User Role, permission to use VM network interface profiles"),
-    ("NetworkUser", False, "User Role, permission to use Networks"),
-    ("QuotaConsumer", False, "User Role, permission to consume from Quota"),
-    ("VmImporterExporter", True, "Import/export VMs and Templates"),
-]
 
 # The CPU types of every cluster level: name, the host CPU flags it needs, the qemu model.
 CPU_TYPES = [
@@ -302,7 +334,6 @@ class Seeder:
                 "id": rid, "name": rname, "description": desc, "administrative": administrative,
                 "mutable": False})
             seed_permits(self.store, rname, rid)
-        self.more_roles()
         self.put("permissions", "permission", {
             "id": sid("permission", "admin-system"), "role": ref(SUPERUSER), "user": ref(admin)})
         self.put("tags", "tag", {"id": ZERO, "name": "root", "description": "root"})
@@ -373,14 +404,6 @@ class Seeder:
                 **h, "summary": {"active": len(mine), "migrating": 0, "total": len(mine)},
                 "_sched_base": base,
                 "max_scheduling_memory": base - sum(int(v.get("memory", 0)) for v in mine)})
-
-    def more_roles(self) -> None:
-        """The rest of the engine's predefined roles (names and descriptions as it ships them)."""
-        for rname, administrative, desc in MORE_ROLES:
-            self.put("roles", "role", {
-                "id": sid("role", rname), "name": rname, "description": desc,
-                "administrative": administrative, "mutable": False})
-            seed_permits(self.store, rname, sid("role", rname))
 
     def user(self, oid: str, principal: str) -> None:
         self.put("users", "user", {**directory_user(principal), "id": oid})

@@ -6,7 +6,7 @@ from ..core import registry as on
 from ..core.context import Context
 from ..core.errors import Fault, conflict
 from ..core.permits import BY_NAME, PERMITS, permit_doc
-from ..core.seed import MORE_ROLES, ROLES, seed_permits, sid
+from ..core.seed import ROLES, seed_permits
 from ..web.routing import Node
 
 
@@ -63,8 +63,6 @@ def role_removable(ctx: Context, node: Node) -> None:
 @on.on_startup
 def predefined_permits(ctx: Context) -> None:
     """Data files from before permits were stored get the predefined roles' permits."""
-    named = [(name, rid) for name, rid, _admin, _desc in ROLES]
-    named += [(name, sid("role", name)) for name, _admin, _desc in MORE_ROLES]
-    for name, rid in named:
+    for name, rid, _admin, _desc in ROLES:
         if ctx.store.get("roles", rid) is not None and not ctx.store.count(f"roles/{rid}/permits"):
             seed_permits(ctx.store, name, rid)

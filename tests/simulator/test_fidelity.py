@@ -262,7 +262,7 @@ def test_the_engines_predefined_roles(system) -> None:  # type: ignore[no-untype
     names = {r.name for r in system.roles_service().list()}
     assert {"SuperUser", "UserRole", "GlusterAdmin", "VmPoolAdmin", "DiskOperator",
             "VnicProfileUser", "QuotaConsumer", "TagManager"} <= names
-    assert len(names) >= 35
+    assert len(names) >= 37
 
 
 def test_users_and_groups_are_looked_up_in_the_directory(system) -> None:  # type: ignore[no-untyped-def]
