@@ -61,6 +61,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         "threads_as_cores": False,
         "trusted_service": False,
         "tunnel_migration": False,
+        "upgrade_in_progress": False,
         "virt_service": True,
     },
     "template": {

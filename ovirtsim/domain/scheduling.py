@@ -3,8 +3,10 @@ weight that orders candidate hosts (even distribution, power saving, VM count)."
 
 from __future__ import annotations
 
+from ..core import registry as on
 from ..core.context import Context
 from ..dispatch.rules import RUNNING
+from ..web.routing import Node
 
 # each running vCPU keeps a quarter of a host thread busy: enough for loads to follow VMs
 VCPU_LOAD = 25.0
@@ -30,6 +32,31 @@ def properties(ctx: Context, cluster: dict) -> dict[str, str]:
         if p.get("name"):
             props[p["name"]] = str(p.get("value", ""))
     return props
+
+
+@on.before("add", "cluster")
+def policy_properties_on_add(ctx: Context, node: Node, data: dict) -> None:
+    """A new cluster takes its policy's properties, unless it brings its own (as the engine
+    copies them into the cluster)."""
+    if data.get("custom_scheduling_policy_properties") is None:
+        _copy_policy_properties(ctx, data, data)
+
+
+@on.before("update", "cluster")
+def policy_properties_on_update(ctx: Context, node: Node, data: dict) -> None:
+    """A new policy without properties given resets them to the new policy's."""
+    old = (node.obj or {}).get("scheduling_policy") or {}
+    new = data.get("scheduling_policy") or {}
+    changed = (new.get("id") and new["id"] != old.get("id")) or \
+        (new.get("name") and new["name"] != policy_of(ctx, node.obj or {}).get("name"))
+    if changed and data.get("custom_scheduling_policy_properties") is None:
+        _copy_policy_properties(ctx, data, data)
+
+
+def _copy_policy_properties(ctx: Context, cluster: dict, data: dict) -> None:
+    props = policy_of(ctx, cluster).get("properties") or []
+    data["custom_scheduling_policy_properties"] = [
+        {"name": p["name"], "value": p.get("value", "")} for p in props if p.get("name")]
 
 
 def number(props: dict[str, str], name: str, default: float) -> float:

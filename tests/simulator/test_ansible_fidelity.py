@@ -189,3 +189,31 @@ def test_a_groups_permission_is_its_members(sim: SimulatorHandle, system) -> Non
         assert control.post("/sim/directory/users", json={
             "name": "x", "members": ["user"]}).status_code == 400
     assert vms_seen_by("user") == ["vm0", "vm2"]
+
+
+def test_cluster_policy_properties_and_upgrade_mode(system) -> None:  # type: ignore[no-untyped-def]
+    clusters = system.clusters_service()
+    added = clusters.add(types.Cluster(
+        name="c2", data_center=types.DataCenter(name="Default"),
+        cpu=types.Cpu(type="Intel Nehalem Family"),
+        scheduling_policy=types.SchedulingPolicy(name="evenly_distributed")))
+    props = {p.name: p.value for p in added.custom_scheduling_policy_properties}
+    assert props == {"CpuOverCommitDurationMinutes": "2", "HighUtilization": "80"}
+    cluster = clusters.cluster_service(added.id)
+    cluster.update(types.Cluster(scheduling_policy=types.SchedulingPolicy(
+        name="vm_evenly_distributed")))  # a new policy brings its own properties
+    assert {p.name for p in cluster.get().custom_scheduling_policy_properties} == {
+        "HighVmCount", "MigrationThreshold", "SpmVmGrace"}
+    # the upgrade mode a rolling upgrade tool sets (Ansible's cluster_upgrade role)
+    assert cluster.get().upgrade_in_progress is False
+    cluster.upgrade(upgrade_action=types.ClusterUpgradeAction.START)
+    cluster.upgrade(upgrade_action=types.ClusterUpgradeAction.UPDATE_PROGRESS,
+                    upgrade_percent_complete=40)
+    got = cluster.get()
+    assert (got.upgrade_in_progress, got.upgrade_percent_complete) == (True, 40)
+    with pytest.raises(sdk.Error, match="already being upgraded"):
+        cluster.upgrade(upgrade_action=types.ClusterUpgradeAction.START)
+    cluster.upgrade(upgrade_action=types.ClusterUpgradeAction.FINISH)
+    assert cluster.get().upgrade_in_progress is False
+    with pytest.raises(sdk.Error, match="not being upgraded"):
+        cluster.upgrade(upgrade_action=types.ClusterUpgradeAction.FINISH)
