@@ -9,6 +9,7 @@ objects look alike.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from .store import Store
@@ -104,3 +105,25 @@ def vm_devices(store: Store, vm: dict, now: int) -> None:
         "id": str(uuid.uuid5(NAMESPACE, f"active-snapshot:{vid}")), "description": "Active VM",
         "snapshot_type": "active", "snapshot_status": "ok", "date": now,
         "persist_memorystate": False, "vm": {"id": vid}})
+
+
+def host_nics(store: Store, hid: str, ids: Callable[[str, str], str], mac: Callable[[int], str],
+              network: str | None, ip: dict | None = None) -> None:
+    """The NICs a host reports, eth0..eth3, with the management ``network`` (if any) attached
+    to eth0; ``ids(kind, name)`` gives the ids of the NICs and the attachment (name ``eth0``…)."""
+    nics = [ids("host_nic", f"eth{n}") for n in range(4)]
+    for n, nic in enumerate(nics):
+        doc: dict[str, Any] = {
+            "id": nic, "name": f"eth{n}", "host": {"id": hid},
+            "status": "up", "speed": 10_000_000_000, "mtu": 1500,
+            "bridged": n == 0 and network is not None,
+            "boot_protocol": "dhcp" if n == 0 else "none", "mac": {"address": mac(n)}}
+        if n == 0 and network is not None:
+            doc["network"] = {"id": network}
+            if ip is not None:
+                doc["ip"] = ip
+        store.put(f"hosts/{hid}/nics", "host_nic", doc)
+    if network is not None:
+        store.put(f"hosts/{hid}/networkattachments", "network_attachment", {
+            "id": ids("network_attachment", "eth0"), "network": {"id": network},
+            "host_nic": {"id": nics[0]}, "host": {"id": hid}, "in_sync": True})

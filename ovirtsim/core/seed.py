@@ -10,7 +10,7 @@ import functools
 import time
 import uuid
 
-from .defaults import complete, vm_devices
+from .defaults import complete, host_nics, vm_devices
 from .permits import PERMITS, ROLE_PERMITS, permit_doc
 from .secrets import hash_password
 from .store import Store
@@ -608,21 +608,11 @@ class Seeder:
         """NICs eth0..eth3 on every host (ovirtmgmt on eth0), its VDSM hooks; host2 is an
         oVirt Node."""
         for i, hid in enumerate(hosts):
-            for n in range(4):
-                nic = sid("host_nic", f"host{i}/eth{n}")
-                doc = {"id": nic, "name": f"eth{n}", "host": ref(hid), "status": "up",
-                       "speed": 10_000_000_000, "mtu": 1500, "bridged": n == 0,
-                       "boot_protocol": "dhcp" if n == 0 else "none",
-                       "mac": {"address": f"52:54:00:{i:02x}:00:{n:02x}"}}
-                if n == 0:
-                    doc["network"] = ref(net)
-                    doc["ip"] = {"address": f"192.168.122.{10 + i}", "netmask": "255.255.255.0",
-                                 "gateway": "192.168.122.1", "version": "v4"}
-                self.put(f"hosts/{hid}/nics", "host_nic", doc)
-            self.put(f"hosts/{hid}/networkattachments", "network_attachment", {
-                "id": sid("network_attachment", f"host{i}/ovirtmgmt"), "network": ref(net),
-                "host_nic": ref(sid("host_nic", f"host{i}/eth0")), "host": ref(hid),
-                "in_sync": True})
+            host_nics(self.store, hid,
+                      lambda kind, name, i=i: sid(kind, f"host{i}/{name}"),
+                      lambda n, i=i: f"52:54:00:{i:02x}:00:{n:02x}", net,
+                      {"address": f"192.168.122.{10 + i}", "netmask": "255.255.255.0",
+                       "gateway": "192.168.122.1", "version": "v4"})
             for event_name, name in self.HOOKS:
                 self.put(f"hosts/{hid}/hooks", "hook", {
                     "id": sid("hook", f"host{i}/{event_name}/{name}"), "name": name,

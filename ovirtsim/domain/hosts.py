@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..core import defaults
 from ..core import registry as on
 from ..core.context import Context
 from ..core.errors import Fault, conflict, incomplete
@@ -56,17 +57,9 @@ def host_nics(ctx: Context, host: dict) -> None:
     mgmt = next((n for n in ctx.store.items("networks") if "management" in (
         (n.get("_clusters") or {}).get(str(cid)) or {}).get("usages", [])), None)
     tag = hid.replace("-", "")[:6]
-    for n in range(4):
-        doc = {"id": ctx.new_id(), "name": f"eth{n}", "host": {"id": hid}, "status": "up",
-               "speed": 10_000_000_000, "mtu": 1500, "bridged": n == 0 and mgmt is not None,
-               "boot_protocol": "dhcp" if n == 0 else "none",
-               "mac": {"address": f"56:6f:{tag[0:2]}:{tag[2:4]}:{tag[4:6]}:{n:02x}"}}
-        if n == 0 and mgmt is not None:
-            doc["network"] = {"id": mgmt["id"]}
-            ctx.store.put(f"hosts/{hid}/networkattachments", "network_attachment", {
-                "id": ctx.new_id(), "network": {"id": mgmt["id"]},
-                "host_nic": {"id": doc["id"]}, "host": {"id": hid}, "in_sync": True})
-        ctx.store.put(f"hosts/{hid}/nics", "host_nic", doc)
+    defaults.host_nics(ctx.store, hid, lambda _kind, _name: ctx.new_id(),
+                       lambda n: f"56:6f:{tag[0:2]}:{tag[2:4]}:{tag[4:6]}:{n:02x}",
+                       mgmt["id"] if mgmt is not None else None)
 
 
 @on.before("remove", "host")
