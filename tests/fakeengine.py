@@ -24,6 +24,28 @@ API_ROOT = (
 )
 
 
+def read_request(conn: socket.socket, data: bytes = b"") -> tuple[bytes, bytes, bytes] | None:
+    """One request from the socket (after what was already read, `data`): its head, its body
+    (by Content-Length) and the bytes read past it; None when the client closed first."""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+    head, _, data = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    while len(data) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return head, data[:length], data[length:]
+
+
 def reply(body: bytes, status: str = "200 OK", ctype: str = "application/xml", headers: str = "") -> Writer:
     def write(conn: socket.socket) -> None:
         head = (
@@ -108,18 +130,11 @@ class FakeEngine:
 
     def _handle(self, conn: socket.socket) -> None:
         with conn:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            head, _, body = data.partition(b"\r\n\r\n")
-            lines = head.decode("latin-1").split("\r\n")
-            method, target = lines[0].split(" ")[:2]
-            length = next((int(v) for k, _, v in (h.partition(":") for h in lines[1:]) if k.lower() == "content-length"), 0)
-            while len(body) < length:
-                body += conn.recv(65536)
+            request = read_request(conn)
+            if request is None:
+                return
+            head, body, _ = request
+            method, target = head.decode("latin-1").split(" ")[:2]
             key = f"{method} {target.split('?')[0]}"
             self.requests.append(key)
             writer = self.routes.get(key) or reply(b"<fault><reason>Not found</reason></fault>", "404 Not Found")

@@ -19,7 +19,7 @@ from ovirtshell.api.settings import ConnectionSettings, EngineUrls
 from ovirtshell.api.transport import Transport
 from ovirtshell.status import ExitStatus, UsageError
 
-from fakeengine import fake_engine, reply
+from fakeengine import fake_engine, read_request, reply
 
 Answer = Callable[[bytes], bytes]  # the request head and body -> the bytes written back
 
@@ -66,21 +66,8 @@ class KeepAliveServer:
     def _handle(self, conn: socket.socket) -> None:
         data = b""
         try:
-            while True:
-                while b"\r\n\r\n" not in data:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        return
-                    data += chunk
-                head, _, data = data.partition(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n")[1:]:
-                    name, _, value = line.partition(b":")
-                    if name.lower() == b"content-length":
-                        length = int(value)
-                while len(data) < length:
-                    data += conn.recv(65536)
-                body, data = data[:length], data[length:]
+            while (request := read_request(conn, data)) is not None:
+                head, body, data = request
                 self.targets.append(head.split(b" ")[1].decode())
                 conn.sendall(self.answer(head + b"\r\n\r\n" + body))
         except OSError:
