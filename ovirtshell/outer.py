@@ -17,10 +17,10 @@ DESCRIPTION = "A shell for oVirt engines: interactive, or one-shot with -E, -f o
 
 EPILOG = """\
 Environment: OVIRT_URL, OVIRT_USERNAME, OVIRT_PASSWORD, OVIRT_CAFILE (the names ovirt-sim
-prints), OVIRT_PROFILE, https_proxy, http_proxy, no_proxy, NO_COLOR, PAGER. Configuration: ~/.ovirtshellrc and profiles.ini in
-the config directory. Exit status: 0 OK, 1 SYNTAX_ERROR, 2 COMMAND_ERROR, 3 INTERRUPTED,
-4 UNKNOWN_ERROR, 5 COMMUNICATION_ERROR, 6 AUTHENTICATION_ERROR, 10 REMOTE_ERROR,
-11 NOT_FOUND, 12 TIMEOUT."""
+prints), OVIRT_PROFILE, https_proxy, http_proxy, no_proxy, NO_COLOR, PAGER. Configuration:
+~/.ovirtshellrc and profiles.ini in the config directory. Exit status: 0 OK, 1 SYNTAX_ERROR,
+2 COMMAND_ERROR, 3 INTERRUPTED, 4 UNKNOWN_ERROR, 5 COMMUNICATION_ERROR,
+6 AUTHENTICATION_ERROR, 10 REMOTE_ERROR, 11 NOT_FOUND, 12 TIMEOUT."""
 
 
 class Option(NamedTuple):

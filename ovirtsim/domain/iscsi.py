@@ -14,6 +14,7 @@ from ..core import registry as on
 from ..core.context import Context
 from ..core.errors import Fault, conflict
 from ..web.routing import Node
+from .storage import logical_units
 
 GiB = 1024 ** 3
 LUN_SIZES = (50, 100, 200)
@@ -99,7 +100,7 @@ def host_storage(ctx: Context, node: Node) -> list[dict]:
     if host is None:
         return []
     used = {str(u.get("id")): sd["id"] for sd in ctx.store.items("storagedomains")
-            for u in _units(sd)}
+            for u in logical_units(sd.get("storage") or {})}
     out = []
     for session in host.get("_iscsi") or []:
         for lun in luns(session["address"], session["port"]):
@@ -111,9 +112,3 @@ def host_storage(ctx: Context, node: Node) -> list[dict]:
             out.append({"id": lun["id"], "type": "iscsi", "logical_units": [unit],
                         "host": {"id": host["id"]}})
     return out
-
-
-def _units(sd: dict) -> list[dict]:
-    storage = sd.get("storage") or {}
-    return [*(storage.get("logical_units") or []),
-            *((storage.get("volume_group") or {}).get("logical_units") or [])]

@@ -18,6 +18,13 @@ NEEDS = {"nfs": ("address", "path"), "localfs": ("path",), "posixfs": ("path",),
          "fcp": ("logical_units",)}
 
 
+def logical_units(storage: dict) -> list[dict]:
+    """The LUNs a block domain is built on: ``logical_units``, or as the engine also reads
+    them, ``volume_group.logical_units``."""
+    return storage.get("logical_units") or \
+        (storage.get("volume_group") or {}).get("logical_units") or []
+
+
 @on.before("add", "storage_domain")
 def storage_domain_defaults(ctx: Context, node: Node, data: dict) -> None:
     storage = data.get("storage") or {}
@@ -25,8 +32,7 @@ def storage_domain_defaults(ctx: Context, node: Node, data: dict) -> None:
         raise incomplete("StorageDomain", "type")
     if not storage.get("type"):
         raise incomplete("StorageDomain", "storage.type")
-    given = {**storage, "logical_units": storage.get("logical_units") or  # or, as the
-             (storage.get("volume_group") or {}).get("logical_units")}    # engine reads them
+    given = {**storage, "logical_units": logical_units(storage)}
     missing = [f"storage.{k}" for k in NEEDS.get(storage["type"], ()) if not given.get(k)]
     if missing:
         raise incomplete("StorageDomain", ", ".join(missing))

@@ -31,6 +31,16 @@ def test_listing_follows_every_change(client: httpx.Client) -> None:
     assert client.put(f"/vms/{vm_id}", content="<vm><description>changed</description></vm>",
                       headers={"Content-Type": "application/xml"}).status_code == 200
     assert "<description>changed</description>" in client.get("/vms").text
+    # lifecycle changes made by the engine itself (scheduler steps) show too: the kept
+    # listing is byte for byte what a listing rendered afresh (with max, never kept) gives
+    assert client.post(f"/vms/{vm_id}/start", content="<action/>",
+                       headers={"Content-Type": "application/xml"}).status_code == 200
+    kept = client.get("/vms").text
+    assert kept == client.get("/vms", params={"max": "100000"}).text
+    assert kept != xml_before
+    assert client.post(f"/vms/{vm_id}/stop", content="<action/>",
+                       headers={"Content-Type": "application/xml"}).status_code == 200
+    assert client.get("/vms").text == client.get("/vms", params={"max": "100000"}).text
     assert client.delete(f"/vms/{vm_id}").status_code == 200
     assert _names(client) == before
     assert client.get("/vms").text == xml_before
