@@ -150,12 +150,19 @@ def test_iscsi_discovery_login_and_host_storage(system) -> None:  # type: ignore
         hosts.host_service(hosts.list(search="name=host2")[0].id).iscsi_discover(iscsi=portal)
 
 
-def test_sync_all_networks_of_a_host_and_a_cluster(system) -> None:  # type: ignore[no-untyped-def]
+def test_sync_all_networks_of_a_host_and_a_cluster(sim: SimulatorHandle, system) -> None:  # type: ignore[no-untyped-def]
     hosts = system.hosts_service()
     host = hosts.host_service(hosts.list(search="name=host0")[0].id)
     host.sync_all_networks()
-    assert all(a.in_sync for a in host.network_attachments_service().list())
+    assert [a.in_sync for a in host.network_attachments_service().list()] == [True]
     cluster = system.clusters_service().list(search="name=Default")[0]
+    system.clusters_service().cluster_service(cluster.id).sync_all_networks()
+    # a host that does not answer cannot be synchronised (the cluster skips it)
+    assert httpx.post(f"{sim.base}/sim/hosts/host1", json={"responsive": False}).status_code == 200
+    unreachable = hosts.host_service(hosts.list(search="name=host1")[0].id)
+    assert unreachable.get().status != types.HostStatus.UP
+    with pytest.raises(sdk.Error, match="Host status must be Up, Maintenance or NonOperational"):
+        unreachable.sync_all_networks()
     system.clusters_service().cluster_service(cluster.id).sync_all_networks()
 
 
