@@ -7,7 +7,8 @@ round by round, output to /dev/null:
 - ``ovirt-shell -E "list vms"`` with ``-o text``, ``csv``, ``json`` and ``table``;
 - an ovirtsdk4 script that lists the VMs and prints the same four fields (id, name,
   description, status);
-- ``curl`` with a bearer token (the floor: the transfer alone).
+- ``curl`` with a bearer token, for XML and for JSON (the floor: the transfer alone; the
+  shell reads listings as JSON, except for ``-o xml``).
 
 The peak resident size of each process comes from ``wait4``. Printed per size: median wall
 and peak RSS per client; then the ratios the issue sets targets for: shell / SDK wall at
@@ -73,8 +74,10 @@ def clients(exports: Mapping[str, str], tok: str) -> dict[str, list[str]]:
         raise SystemExit("curl is needed for the reference measurement")
     out = {f"shell {fmt}": [shell, "-E", "list vms", "-o", fmt] for fmt in FORMATS}
     out["ovirtsdk4"] = [sys.executable, "-c", SDK_LIST]
-    out["curl"] = [curl, "-s", "-f", "-o", "/dev/null", "-H", f"Authorization: Bearer {tok}",
-                   "-H", "Version: 4", f"{exports['OVIRT_URL']}/vms"]
+    for media in ("xml", "json"):  # the shell reads JSON, except for -o xml
+        out[f"curl {media}"] = [curl, "-s", "-f", "-o", "/dev/null", "-H", f"Authorization: Bearer {tok}",
+                                "-H", "Version: 4", "-H", f"Accept: application/{media}",
+                                f"{exports['OVIRT_URL']}/vms"]
     return out
 
 
@@ -127,7 +130,7 @@ def main() -> int:
             verdicts.append(f"| {fmt}: wall shell / SDK at {large} | {ratio:.2f} | (reported) | - |")
         verdicts.append(f"| {fmt}: peak RSS {large} / {small} | {growth:.2f} | <= {GROWTH_TARGET} | "
                         f"{'met' if growth <= GROWTH_TARGET else 'not met'} |")
-    curl = big["curl"][0]
+    curl = big["curl json"][0]
     verdicts.append(f"| SDK: peak RSS {large} / {small} | "
                     f"{big['ovirtsdk4'][1] / results[small]['ovirtsdk4'][1]:.2f} | (reported) | - |")
     verdicts.append(f"| text: wall shell / curl at {large} | {big['shell text'][0] / curl:.1f} | (reported) | - |")
@@ -140,7 +143,8 @@ def main() -> int:
             "`bench/scale.py` (issue #14): `ovirt-sim --seed scale:N --time-scale 0` for each size, "
             "whole processes interleaved round by round, output to /dev/null, warm caches (model "
             "and saved login); peak RSS from `wait4`. The SDK script lists the VMs and prints "
-            "id, name, description and status; curl fetches the same document.\n\n"
+            "id, name, description and status; curl fetches the same document as XML "
+            "(what the SDK reads) and as JSON (what the shell reads, except for `-o xml`).\n\n"
             "    python bench/scale.py [--sizes 2000,10000] [--repeat 3]\n\n"
             f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared, noisy: read the ratios), "
             f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}; {args.repeat} rounds.\n\n"

@@ -17,7 +17,9 @@ from typing import Any
 
 from lxml import etree
 
+from ovirtshell.api import jsondoc
 from ovirtshell.api.codec import CodecError, decode_element
+from ovirtshell.api.jsoncodec import Decoder
 from ovirtshell.metadata.model import Model
 
 # Navigation, not data (as in the codec): dropped from a collection.
@@ -31,10 +33,11 @@ class ObjectStream:
     Malformed XML or a failing transport raise `CommunicationError` from the iteration.
     """
 
-    def __init__(self, model: Model, type_name: str, chunks: Iterable[bytes]):
+    def __init__(self, model: Model, type_name: str, chunks: Iterable[bytes], media: str = "xml"):
         self._model = model
         self._type = type_name
         self._chunks = chunks
+        self._media = media  # "xml", or "json" (never for `document()`: -o xml asks for XML)
         self._shown: frozenset[str] | None = None
         self._filtered: frozenset[str] = frozenset()
         self._keep: Callable[[dict[str, Any]], bool] | None = None
@@ -43,9 +46,10 @@ class ObjectStream:
         self.count = 0  # objects handed on so far
 
     @property
-    def filtered(self) -> bool:
-        """Whether a client-side filter drops objects (the engine's document no longer matches)."""
-        return self._keep is not None
+    def as_sent(self) -> bool:
+        """Whether `document()` is XML the output may show as it is: read as XML, and no
+        client-side filter drops objects (else the engine's document no longer matches)."""
+        return self._media == "xml" and self._keep is None
 
     def only(self, keys: Iterable[str] | None) -> None:
         """Decode only these top-level fields of the objects still to come (None: every field)."""
@@ -88,6 +92,31 @@ class ObjectStream:
                 yield item if self._shape is None else self._shape(item)
 
     def _objects(self) -> Iterator[dict[str, Any]]:
+        return self._json_objects() if self._media == "json" else self._xml_objects()
+
+    def _json_objects(self) -> Iterator[dict[str, Any]]:
+        decoder = Decoder(self._model)
+        type_name = self._type
+        rest: dict[str, Any] = {}
+        items = 0
+        try:
+            for key, value in jsondoc.members(self._chunks, type_name):
+                if key == type_name and value.__class__ is dict:
+                    items += 1
+                    yield decoder.struct(type_name, value, self._keys())
+                else:
+                    rest[key] = value
+        finally:
+            self.close()
+        if not items and ("id" in rest or "href" in rest):  # a single object, not a collection
+            yield decoder.struct(type_name, rest, self._keys())
+            return
+        for key, value in rest.items():  # an engine may add other members: keep them
+            if key not in _SKIPPED:
+                for item in value if value.__class__ is list else [value]:
+                    yield decoder.struct(type_name, item, self._keys())
+
+    def _xml_objects(self) -> Iterator[dict[str, Any]]:
         model, type_name = self._model, self._type
         parser = etree.XMLPullParser(
             events=("end",),

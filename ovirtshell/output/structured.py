@@ -132,7 +132,7 @@ def render_xml(result: Result, out: TextIO, *, color: bool = False) -> None:
     document = getattr(result.data, "document", None)  # a stream the engine's XML still matches
     if result.xml:
         text = pretty_xml(result.xml)
-    elif document is not None and not result.data.filtered:
+    elif document is not None and result.data.as_sent:
         text = pretty_xml(document())
     elif result.data is not None or result.message is not None:
         text = generated_xml(result)

@@ -198,3 +198,42 @@ def test_hostile_json_is_never_a_bug(tmp_path: Path, routes):
         run = shell(tmp_path, engine, "-E", "ping")
     assert run.status in (ExitStatus.COMMUNICATION_ERROR, ExitStatus.REMOTE_ERROR), run.err
     one_error_line(run)
+
+
+SIM_MODEL = Path(__file__).resolve().parents[2] / "ovirtsim" / "data" / "model.json"
+VMS = "GET /ovirt-engine/api/vms"
+
+
+def listing(body: bytes, ctype: str = "application/json") -> dict:
+    """Routes of an engine whose only collection is a `vms` answering `body`."""
+    return {ROOT: reply(API_ROOT), MODEL: reply(SIM_MODEL.read_bytes(), ctype="application/json"),
+            VMS: reply(body, ctype=ctype)}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"vm": [' + b"[" * 100_000, b'{"vm": [{"id": "1", "name": "one"}', b'{"vm": [{"id": 1x}]}',
+     b'{"vm": [{"name": "\xff\xfe"}]}', b"", b'{"vm": [{"id": "1"}]} {"more": 1}'],
+    ids=["deep", "truncated", "bad-token", "not-utf8", "empty", "trailing"],
+)
+def test_a_malformed_json_listing_is_a_communication_error(tmp_path: Path, body: bytes):
+    with fake_engine(listing(body)) as engine:
+        for fmt in ("text", "json"):
+            run = shell(tmp_path, engine, "-o", fmt, "-E", "list vms")
+            assert run.status == ExitStatus.COMMUNICATION_ERROR, (fmt, run.err)
+            assert "malformed response" in one_error_line(run)
+
+
+def test_a_json_listing_with_escapes_is_shown_escaped(tmp_path: Path):
+    vm = {"id": "1", "name": "vm1", "description": HOSTILE, "memory": "1024"}
+    with fake_engine(listing(json.dumps({"vm": [vm]}).encode())) as engine:
+        text = shell(tmp_path, engine, "-E", "list vms")
+        as_json = shell(tmp_path, engine, "-o", "json", "-E", "list vms")
+    assert text.status == ExitStatus.OK, text.err
+    _assert_escaped(text.out)
+    assert as_json.status == ExitStatus.OK and "\u202e" not in as_json.out
+    assert json.loads(as_json.out) == [{"id": "1", "name": "vm1", "description": HOSTILE, "memory": 1024}]
+    with fake_engine(listing(b"<html>hi</html>", ctype="text/html")) as engine:
+        run = shell(tmp_path, engine, "-E", "list vms")
+    assert run.status == ExitStatus.COMMUNICATION_ERROR
+    assert "expected JSON or XML" in one_error_line(run)

@@ -67,12 +67,33 @@ def vm_xml(i: int) -> str:
     )
 
 
-def document(count: int, sizes: list[int] | None = None) -> Iterator[bytes]:
-    """`<vms>` with `count` VMs, generated lazily in chunks of about CHUNK bytes."""
-    parts: list[str] = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<vms>']
+def vm_json(i: int) -> str:
+    """The same VM as `vm_xml`, as the engine writes it in JSON (numbers and booleans as strings)."""
+    href = f"/ovirt-engine/api/vms/{i:08d}-0000-0000-0000-000000000000"
+    vm = {
+        "actions": {"link": [{"href": f"{href}/{a}", "rel": a} for a in ("start", "stop", "migrate", "reboot")]},
+        "name": f"vm{i}", "description": f"synthetic VM {i}",
+        "link": [{"href": f"{href}/nics", "rel": "nics"}, {"href": f"{href}/diskattachments", "rel": "diskattachments"}],
+        "cpu": {"architecture": "x86_64", "topology": {"cores": "2", "sockets": "1", "threads": "1"}},
+        "memory": "1073741824", "memory_policy": {"guaranteed": "536870912", "max": "4294967296"},
+        "os": {"boot": {"devices": {"device": ["hd", "cdrom"]}}, "type": "rhel_8x64"},
+        "high_availability": {"enabled": "false", "priority": "0"}, "stateless": "false", "status": "up",
+        "custom_properties": {"custom_property": [{"name": "sndbuf", "value": "0"}]},
+        "cluster": {"href": "/ovirt-engine/api/clusters/c1", "id": "c1"},
+        "template": {"href": "/ovirt-engine/api/templates/t0", "id": "t0"},
+        "href": href, "id": f"{i:08d}-0000-0000-0000-000000000000",
+    }
+    return json.dumps(vm)
+
+
+def document(count: int, sizes: list[int] | None = None, media: str = "xml") -> Iterator[bytes]:
+    """The collection of `count` VMs in the engine's XML (`<vms>`) or JSON (`{"vm": [...]}`),
+    generated lazily in chunks of about CHUNK bytes."""
+    as_json = media == "json"
+    parts: list[str] = ['{"vm": [' if as_json else '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<vms>']
     size = 0
     for i in range(count):
-        parts.append(vm_xml(i))
+        parts.append((", " if as_json and i else "") + (vm_json(i) if as_json else vm_xml(i)))
         size += len(parts[-1])
         if size >= CHUNK:
             chunk = "".join(parts).encode()
@@ -80,7 +101,7 @@ def document(count: int, sizes: list[int] | None = None) -> Iterator[bytes]:
                 sizes.append(len(chunk))
             yield chunk
             parts, size = [], 0
-    parts.append("</vms>")
+    parts.append("]}" if as_json else "</vms>")
     yield "".join(parts).encode()
 
 
@@ -115,10 +136,14 @@ def test_stream_decodes_like_the_whole_document(model: Model) -> None:
     assert list(ObjectStream(model, "vm", document(300))) == expected
     # Split anywhere, even inside a tag: the same objects.
     assert list(ObjectStream(model, "vm", (whole[i : i + 7] for i in range(0, len(whole), 7)))) == expected
+    # The engine's JSON for the same VMs: the same objects, key order included.
+    from_json = list(ObjectStream(model, "vm", document(300, media="json"), "json"))
+    assert from_json == expected and [list(o) for o in from_json] == [list(o) for o in expected]
 
 
-def test_only_decodes_the_fields_asked_for(model: Model) -> None:
-    stream = ObjectStream(model, "vm", document(3))
+@pytest.mark.parametrize("media", ["xml", "json"])
+def test_only_decodes_the_fields_asked_for(model: Model, media: str) -> None:
+    stream = ObjectStream(model, "vm", document(3, media=media), media)
     stream.only({"name", "cpu", "os"})
     first = next(iter(stream))
     assert first == {
@@ -138,6 +163,21 @@ def test_stream_keeps_other_elements_and_reports_bad_xml(model: Model) -> None:
         list(ObjectStream(model, "vm", [b"<vms><vm id='1'>", b"<name>cut"]))
 
 
+def test_json_stream_keeps_other_members_and_reports_bad_json(model: Model) -> None:
+    odd = [b'{"foo": {"name": "x"}, "vm": [{"id": "1"}], "actions": {"link": []}', b', "bar": [{"id": "2"}]}']
+    assert list(ObjectStream(model, "vm", odd, "json")) == [{"id": "1"}, {"name": "x"}, {"id": "2"}]
+    single = [b'{"name": "one", "href": "/vms/1", "id": "1"}']
+    assert list(ObjectStream(model, "vm", single, "json")) == [{"href": "/vms/1", "id": "1", "name": "one"}]
+    typed = [b'{"vm": [{"id": "1", "memory": 1024, "stateless": true, "cpu": {"topology": {"cores": 2}},'
+             b' "os": {"boot": {"devices": {"device": "hd"}}}, "creation_time": "2026-01-02T03:04:05Z"}]}']
+    assert list(ObjectStream(model, "vm", typed, "json")) == [{
+        "id": "1", "memory": 1024, "stateless": True, "cpu": {"topology": {"cores": 2}},
+        "os": {"boot": {"devices": ["hd"]}}, "creation_time": "2026-01-02T03:04:05Z",
+    }]
+    with pytest.raises(CodecError, match="not well-formed JSON"):
+        list(ObjectStream(model, "vm", [b'{"vm": [{"id": "1"}', b', {"name": "cut'], "json"))
+
+
 def test_a_stream_is_read_once(model: Model) -> None:
     stream = ObjectStream(model, "vm", document(2))
     assert len(list(stream)) == 2
@@ -145,11 +185,12 @@ def test_a_stream_is_read_once(model: Model) -> None:
         list(stream)
 
 
+@pytest.mark.parametrize("media", ["xml", "json"])
 @pytest.mark.parametrize("fmt", ["text", "csv"])
-def test_listing_20000_objects_holds_one_at_a_time(model: Model, fmt: str) -> None:
+def test_listing_20000_objects_holds_one_at_a_time(model: Model, fmt: str, media: str) -> None:
     sizes: list[int] = []
     sink = Sink()
-    stream = ObjectStream(model, "vm", document(OBJECTS, sizes))
+    stream = ObjectStream(model, "vm", document(OBJECTS, sizes, media), media)
     peak = peak_while(lambda: render(Result(data=stream, kind="vm"), fmt, sink))
     assert sum(sizes) > 6 * BOUND  # holding the document (let alone its objects) would not fit
     assert peak < BOUND, f"{fmt}: peak {peak / 1e6:.1f} MB"
@@ -169,22 +210,24 @@ from ovirtshell.result import Result
 model = Model.from_json(json.load(open(sys.argv[2], encoding="utf-8")))
 def peak():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-render(Result(data=ObjectStream(model, "vm", document(50)), kind="vm"), "json", Sink())
+media = sys.argv[3]
+render(Result(data=ObjectStream(model, "vm", document(50, None, media), media), kind="vm"), "json", Sink())
 growth = {"start": peak()}
 for fmt in ("text", "csv", "json"):
     sink = Sink()
-    render(Result(data=ObjectStream(model, "vm", document(OBJECTS)), kind="vm"), fmt, sink)
+    render(Result(data=ObjectStream(model, "vm", document(OBJECTS, None, media), media), kind="vm"), fmt, sink)
     growth[fmt] = peak() - growth["start"]
     growth[fmt + " lines"] = sink.lines
 print(json.dumps(growth))
 """
 
 
-def test_a_process_listing_20000_objects_stays_flat(model: Model) -> None:
+@pytest.mark.parametrize("media", ["xml", "json"])
+def test_a_process_listing_20000_objects_stays_flat(model: Model, media: str) -> None:
     """The parsed tree lives in libxml2's memory, which tracemalloc does not see: the process's
     peak resident size must not grow by the size of the document (let alone of its tree)."""
     done = subprocess.run(
-        [sys.executable, "-c", RSS_SCRIPT, str(Path(__file__).parent), str(MODEL)],
+        [sys.executable, "-c", RSS_SCRIPT, str(Path(__file__).parent), str(MODEL), media],
         capture_output=True, text=True, check=True,
     )
     growth = json.loads(done.stdout)
@@ -193,9 +236,10 @@ def test_a_process_listing_20000_objects_stays_flat(model: Model) -> None:
     assert growth["json lines"] > OBJECTS * 40  # every field of every object was written
 
 
-def test_every_field_and_client_filter_stream_too(model: Model) -> None:
+@pytest.mark.parametrize("media", ["xml", "json"])
+def test_every_field_and_client_filter_stream_too(model: Model, media: str) -> None:
     sink = Sink()
-    stream = ObjectStream(model, "vm", document(SMALLER))
+    stream = ObjectStream(model, "vm", document(SMALLER, None, media), media)
     stream.where(matcher([("name", "vm1*")]), {"name"})
     fields = ("name", "cpu-topology-cores", "os-boot-devices")
     peak = peak_while(lambda: render(Result(data=stream, kind="vm", fields=fields), "csv", sink))
@@ -203,9 +247,10 @@ def test_every_field_and_client_filter_stream_too(model: Model) -> None:
     assert sink.lines == 1 + 1_111  # the header, vm1, vm10-19, vm100-199, vm1000-1999
 
 
-def test_table_keeps_only_its_cells(model: Model) -> None:
+@pytest.mark.parametrize("media", ["xml", "json"])
+def test_table_keeps_only_its_cells(model: Model, media: str) -> None:
     sink = Sink()
-    stream = ObjectStream(model, "vm", document(SMALLER))
+    stream = ObjectStream(model, "vm", document(SMALLER, None, media), media)
     peak = peak_while(lambda: render(Result(data=stream, kind="vm"), "table", sink))
     assert peak < TABLE_BOUND, f"peak {peak / 1e6:.1f} MB"
     assert sink.lines == SMALLER + 2
@@ -220,6 +265,11 @@ def test_streamed_output_equals_the_listed_output(model: Model) -> None:
             render(Result(data=items, kind="vm", fields=fields, xml=whole), fmt, expected)
             render(Result(data=ObjectStream(model, "vm", document(40)), kind="vm", fields=fields), fmt, got)
             assert got.getvalue() == expected.getvalue(), (fmt, fields)
+            if fmt != "xml":  # -o xml reads the engine's XML, never its JSON
+                got = io.StringIO()
+                stream = ObjectStream(model, "vm", document(40, media="json"), "json")
+                render(Result(data=stream, kind="vm", fields=fields), fmt, got)
+                assert got.getvalue() == expected.getvalue(), (fmt, fields, "json")
     expected, got = io.StringIO(), io.StringIO()
     render(Result(data=items, kind="vm", show_all=True), "text", expected)
     render(Result(data=ObjectStream(model, "vm", document(40)), kind="vm", show_all=True), "text", got)
