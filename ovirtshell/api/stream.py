@@ -29,7 +29,7 @@ _SKIPPED = frozenset({"link", "actions"})
 class ObjectStream:
     """The objects of one collection document, read once, in document order.
 
-    Iterate it to get plain-data dicts; `document()` instead gives the raw bytes (for `-o xml`).
+    Iterate it to get plain-data dicts; `xml_elements()` instead gives the engine's elements (for `-o xml`).
     Malformed XML or a failing transport raise `CommunicationError` from the iteration.
     """
 
@@ -44,11 +44,12 @@ class ObjectStream:
         self._shape: Callable[[Any], Any] | None = None
         self._read = False
         self.count = 0  # objects handed on so far
+        self.xml_root: Any = None  # the XML document element, once `xml_elements()` is read
 
     @property
     def as_sent(self) -> bool:
-        """Whether `document()` is XML the output may show as it is: read as XML, and no
-        client-side filter drops objects (else the engine's document no longer matches)."""
+        """Whether the engine's XML may be shown as it is (`xml_elements()`): read as XML, and
+        no client-side filter drops objects (else the engine's document no longer matches)."""
         return self._media == "xml" and self._keep is None
 
     def only(self, keys: Iterable[str] | None) -> None:
@@ -66,11 +67,6 @@ class ObjectStream:
 
     def _keys(self) -> frozenset[str] | None:
         return None if self._shown is None else self._shown | self._filtered
-
-    def document(self) -> bytes:
-        """The whole document as the engine sent it, undecoded."""
-        self._start()
-        return b"".join(self._chunks)
 
     def close(self) -> None:
         """Stop reading (the response is released)."""
@@ -118,6 +114,20 @@ class ObjectStream:
 
     def _xml_objects(self) -> Iterator[dict[str, Any]]:
         model, type_name = self._model, self._type
+        for el in self._xml_elements():
+            yield decode_element(model, type_name, el, self._keys())
+
+    def xml_elements(self) -> Iterator[Any]:
+        """The document's items as parsed elements, blank text removed, for `-o xml`, which
+        re-indents the engine's own XML item by item. The document element is `xml_root` once
+        the items are read (for an empty collection, its only trace)."""
+        self._start()
+        return self._xml_elements(frozenset(), remove_blank_text=True)
+
+    def _xml_elements(self, skipped: frozenset[str] = _SKIPPED, **options: Any) -> Iterator[Any]:
+        """Each item element in document order, with the other elements among them (except
+        `skipped`); a consumer must not keep one: each is cleared or dropped once the next is read."""
+        type_name = self._type
         parser = etree.XMLPullParser(
             events=("end",),
             tag=type_name,  # only the items' end tags reach Python, not their millions of children
@@ -126,6 +136,7 @@ class ObjectStream:
             resolve_entities=False,
             no_network=True,
             huge_tree=True,
+            **options,
         )
         try:
             for chunk in self._chunks:
@@ -133,26 +144,25 @@ class ObjectStream:
                 for _, el in parser.read_events():
                     parent = el.getparent()
                     if parent is None:  # a single object where a collection was expected
-                        yield decode_element(model, type_name, el, self._keys())
+                        yield el
                         continue
                     if parent.getparent() is not None or parent.tag == type_name:
                         continue  # an element of the same name inside an object
-                    for other in _earlier_siblings(el, type_name):
-                        yield decode_element(model, type_name, other, self._keys())
-                    yield decode_element(model, type_name, el, self._keys())
+                    yield from _earlier_siblings(el, type_name, skipped)
+                    yield el
                     el.clear()
-            root = parser.close()
+            root = self.xml_root = parser.close()
         except etree.XMLSyntaxError as exc:
             raise CodecError(f"malformed response: not well-formed XML ({exc})") from None
         finally:
             self.close()
         if root is not None and root.tag != type_name:
             for other in list(root):
-                if isinstance(other.tag, str) and other.tag not in _SKIPPED and other.tag != type_name:
-                    yield decode_element(model, type_name, other, self._keys())
+                if isinstance(other.tag, str) and other.tag not in skipped and other.tag != type_name:
+                    yield other
 
 
-def _earlier_siblings(el: Any, item_tag: str) -> Iterator[Any]:
+def _earlier_siblings(el: Any, item_tag: str, skipped: frozenset[str]) -> Iterator[Any]:
     """Drop what precedes `el` in its parent; yield those elements that are data, not items
     already handed on (an engine may put other elements among the items: keep them)."""
     parent = el.getparent()
@@ -161,6 +171,6 @@ def _earlier_siblings(el: Any, item_tag: str) -> Iterator[Any]:
         if first is el:
             return
         tag = first.tag
-        if isinstance(tag, str) and tag != item_tag and tag not in _SKIPPED:
+        if isinstance(tag, str) and tag != item_tag and tag not in skipped:
             yield first
         del parent[0]

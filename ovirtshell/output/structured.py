@@ -6,6 +6,8 @@ pretty-printed, with a small generated document when the engine sent none.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from ovirtshell.output import escape, jsontext
@@ -69,6 +71,13 @@ def pretty_xml(raw: bytes) -> str:
     except etree.XMLSyntaxError:
         text = escape.text(raw.decode("utf-8", "replace"))  # not XML: no character references
         return text if text.endswith("\n") else text + "\n"
+    return _pretty_tree(root)
+
+
+def _pretty_tree(root: Any) -> str:
+    """The document `root` belongs to, indented by two spaces, with its XML declaration."""
+    from lxml import etree
+
     tree = root.getroottree()
     return etree.tostring(
         tree,
@@ -129,18 +138,46 @@ def generated_xml(result: Result) -> str:
 
 def render_xml(result: Result, out: TextIO, *, color: bool = False) -> None:
     """The engine's XML when there is one (--fields does not apply), else a generated one."""
-    document = getattr(result.data, "document", None)  # a stream the engine's XML still matches
     if result.xml:
-        text = pretty_xml(result.xml)
-    elif document is not None and result.data.as_sent:
-        text = pretty_xml(document())
+        pieces: Iterable[str] = [pretty_xml(result.xml)]
+    elif getattr(result.data, "as_sent", False):  # a listing: the engine's items as they come
+        pieces = pretty_xml_items(result.data)
     elif result.data is not None or result.message is not None:
-        text = generated_xml(result)
+        pieces = [generated_xml(result)]
     else:
         return
-    text = escape.xml_safe(text)
     if color:
         from ovirtshell.output.highlight import highlight_xml
+    for text in pieces:
+        text = escape.xml_safe(text)
+        out.write(highlight_xml(text) if color else text)
 
-        text = highlight_xml(text)
-    out.write(text)
+
+def pretty_xml_items(stream: Any) -> Iterator[str]:
+    """A listing's document re-indented as `pretty_xml` does, written item by item: each item
+    is printed inside an empty copy of the document element, whose first and last lines are
+    cut, so memory holds one item whatever the size of the document."""
+    from lxml import etree
+
+    closing = None
+    for item in stream.xml_elements():
+        parent = item.getparent()
+        if parent is None:  # a single object, the whole document
+            yield _pretty_tree(item)
+            return
+        wrapper = etree.Element(parent.tag, dict(parent.attrib), nsmap=parent.nsmap)
+        wrapper.append(copy.copy(item))
+        text = etree.tostring(wrapper, pretty_print=True, encoding="unicode")
+        start, end = text.index("\n") + 1, text.rindex("</")
+        if closing is None:  # the declaration (with the engine's standalone flag), the start tag
+            closing = text[end:]
+            declared = etree.tostring(
+                etree.ElementTree(etree.Element("x")), xml_declaration=True, encoding="UTF-8",
+                standalone=parent.getroottree().docinfo.standalone,
+            ).decode("utf-8")
+            yield declared[: declared.index("\n") + 1] + text[:start]
+        yield text[start:end]
+    if closing is not None:
+        yield closing
+    elif stream.xml_root is not None:  # an empty collection
+        yield _pretty_tree(stream.xml_root)
