@@ -119,7 +119,7 @@ def _text_line(fields: tuple[str, ...], cells: list[str]) -> str:
 
 def run(shell: Shell, command: Command, list_target: Callable[[Command], Target]) -> Result:
     """Follow the events of `command` (`list events --follow …`); returns on Ctrl-C."""
-    from ovirtshell.api.codec import decode_list
+    from ovirtshell.commands.list import read_collection
     from ovirtshell.locate import query_params
 
     rest, own = command.split_off(FOLLOW_OPTIONS)
@@ -133,10 +133,10 @@ def run(shell: Shell, command: Command, list_target: Callable[[Command], Target]
     if t.request.shell.get("query"):
         params["search"] = t.request.shell["query"]
     writer = EventWriter(shell.env.stdout, shell.current_format or shell.settings.output, shell.current_fields)
-    client, model = t.connection.client, t.connection.index.model
 
-    def fetch(extra: dict[str, str]) -> list[dict[str, Any]]:
-        events = decode_list(model, "event", client.get(t.collection, {**params, **extra}))
+    def fetch(query: dict[str, str]) -> list[dict[str, Any]]:
+        """Events read as `list events` reads them (the engine's JSON: the same times)."""
+        events = list(read_collection(t.connection, t.collection, "event", query, json=True))
         return sorted(events, key=lambda e: int(e.get("id") or 0))
 
     since_id, since_time = parse_since(own["since"]) if own.get("since") else (None, None)
@@ -144,15 +144,14 @@ def run(shell: Shell, command: Command, list_target: Callable[[Command], Target]
         if since_id is not None:
             last = since_id
         else:
-            latest = decode_list(model, "event", client.get(t.collection, {"max": "1"}))
-            last = max((int(e.get("id") or 0) for e in latest), default=0)
+            last = max((int(e.get("id") or 0) for e in fetch({"max": "1"})), default=0)  # the newest
             if since_time is not None:
-                for event in fetch({}):
+                for event in fetch(params):
                     moment = _event_time(event)
                     if moment is not None and moment >= since_time and int(event["id"]) <= last and keep(event):
                         writer.write(event)
         while True:
-            for event in fetch({"from": str(last)}):
+            for event in fetch({**params, "from": str(last)}):
                 last = max(last, int(event.get("id") or 0))
                 if keep(event):
                     writer.write(event)

@@ -1,13 +1,14 @@
-"""A collection read as a stream: each object decoded as its element ends, then dropped.
+"""A collection read as a stream: each object decoded as soon as it is read, then dropped.
 
-A 10,000-VM listing is 60 MB of XML; parsing it whole and decoding every object at once costs
-memory in proportion to the engine's size. Here the body is fed to lxml's pull parser chunk
-by chunk as it arrives; each top-level element is decoded when its end tag is read, handed
-on, and cleared from the tree, so the memory held is one object (plus what the reader keeps).
+A 10,000-VM listing is 60 MB; parsing it whole and decoding every object at once costs memory
+in proportion to the engine's size. Here the body is read chunk by chunk as it arrives: the
+engine's JSON is split into its items (api/jsondoc.py), its XML fed to lxml's pull parser,
+which reports each top-level element when its end tag is read. Each object is decoded,
+handed on and dropped, so the memory held is one object (plus what the reader keeps).
 
 Readers tell the stream which top-level fields they show (`only`) and which a client-side
-filter reads (`where`): only those members are decoded, and lxml never builds Python proxies
-for the rest. The body itself comes through the client's transport, so its limits apply.
+filter reads (`where`): only those members are decoded (from XML, lxml never builds Python
+proxies for the rest). The body comes through the client's transport, so its limits apply.
 """
 
 from __future__ import annotations
@@ -29,15 +30,16 @@ _SKIPPED = frozenset({"link", "actions"})
 class ObjectStream:
     """The objects of one collection document, read once, in document order.
 
-    Iterate it to get plain-data dicts; `xml_elements()` instead gives the engine's elements (for `-o xml`).
-    Malformed XML or a failing transport raise `CommunicationError` from the iteration.
+    Iterate it to get plain-data dicts; `xml_elements()` instead gives the engine's XML
+    elements (for `-o xml`). A malformed document or a failing transport raise
+    `CommunicationError` from the iteration.
     """
 
     def __init__(self, model: Model, type_name: str, chunks: Iterable[bytes], media: str = "xml"):
         self._model = model
         self._type = type_name
         self._chunks = chunks
-        self._media = media  # "xml", or "json" (never for `document()`: -o xml asks for XML)
+        self._media = media  # how the body is written: "xml" or "json"
         self._shown: frozenset[str] | None = None
         self._filtered: frozenset[str] = frozenset()
         self._keep: Callable[[dict[str, Any]], bool] | None = None
