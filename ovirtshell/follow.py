@@ -119,8 +119,7 @@ def _text_line(fields: tuple[str, ...], cells: list[str]) -> str:
 
 def run(shell: Shell, command: Command, list_target: Callable[[Command], Target]) -> Result:
     """Follow the events of `command` (`list events --follow …`); returns on Ctrl-C."""
-    from ovirtshell.commands.list import read_collection
-    from ovirtshell.locate import query_params
+    from ovirtshell.locate import query_params, read_collection
 
     rest, own = command.split_off(FOLLOW_OPTIONS)
     t = list_target(rest)

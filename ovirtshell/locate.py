@@ -13,6 +13,7 @@ from ovirtshell.metadata.request import Request
 from ovirtshell.status import CommandError, NotFound, UsageError
 
 if TYPE_CHECKING:
+    from ovirtshell.api.stream import ObjectStream
     from ovirtshell.connection import Connection
     from ovirtshell.language import Command
     from ovirtshell.metadata.index import Resource
@@ -202,6 +203,20 @@ def _by_id(shell: Shell, resource: Resource, collection: str, value: str) -> Fou
     except NotFoundError:
         return None
     return Found(path, decode(connection.index.model, resource.item_type, xml), xml)
+
+
+def read_collection(
+    connection: Connection, path: str, item_type: str, params: dict[str, str] | None, *, json: bool = False
+) -> ObjectStream:
+    """The collection at `path` as an `ObjectStream`: objects decoded as they arrive, read as
+    JSON when asked (faster to decode; not for `-o xml`, which shows the engine's document).
+
+    The engine's status is checked here; the body is read while the result is rendered.
+    """
+    from ovirtshell.api.stream import ObjectStream
+
+    body = connection.client.stream(path, params, json=json)
+    return ObjectStream(connection.index.model, item_type, body.chunks, body.media)
 
 
 def _by_name(shell: Shell, resource: Resource, collection: str, value: str) -> Found | None:

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ovirtshell import follow
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.language import Command
-from ovirtshell.locate import attached_items, query_params, target
+from ovirtshell.locate import attached_items, query_params, read_collection, target
 from ovirtshell.result import Result
 from ovirtshell.status import UsageError
-
-if TYPE_CHECKING:
-    from ovirtshell.api.stream import ObjectStream
-    from ovirtshell.connection import Connection
 
 SPEC = CommandSpec(
     name="list",
@@ -93,20 +89,6 @@ def run(shell, command: Command) -> Result:
         show_all=bool(options.get("show-all")),
         columns=None if options.get("show-all") else COLUMNS.get(t.resource.name),
     )
-
-
-def read_collection(
-    connection: Connection, path: str, item_type: str, params: dict[str, str], *, json: bool = False
-) -> ObjectStream:
-    """The collection at `path` as an `ObjectStream`: objects decoded as they arrive, read as
-    JSON when asked (faster to decode; not for `-o xml`, which shows the engine's document).
-
-    The engine's status is checked here; the body is read while the result is rendered.
-    """
-    from ovirtshell.api.stream import ObjectStream
-
-    body = connection.client.stream(path, params, json=json)
-    return ObjectStream(connection.index.model, item_type, body.chunks, body.media)
 
 
 #: Search fields that differ from the parent's type name.

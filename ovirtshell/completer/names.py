@@ -115,8 +115,7 @@ class NameCache:
             self._idle.notify_all()
 
     def _fetch(self, key: Key, connection: Connection) -> tuple[str, ...]:
-        from ovirtshell.api.codec import decode_list
-        from ovirtshell.locate import collection_path
+        from ovirtshell.locate import collection_path, read_collection
 
         type_name, parents, only = key
         index = connection.index
@@ -126,7 +125,12 @@ class NameCache:
         path = collection_path(self._shell, resource, {p: (kind, value) for p, kind, value in parents})
         method = index.method(resource.collection_service, "list")
         params = {"max": str(LIMIT)} if method is not None and method.parameter("max") else None
-        items = decode_list(index.model, resource.item_type, connection.client.get(path, params))
-        if only is not None:
-            items = [item for item in items if item.get("status") in only]
-        return tuple(sorted({str(item["name"]) for item in items if item.get("name")}))
+        items = read_collection(connection, path, resource.item_type, params, json=True)
+        items.only({"name", "status"})  # decoded from the engine's JSON, nothing else of each object
+        try:
+            return tuple(sorted({
+                str(item["name"]) for item in items
+                if item.get("name") and (only is None or item.get("status") in only)
+            }))
+        finally:
+            items.close()
