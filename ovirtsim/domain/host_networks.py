@@ -33,6 +33,13 @@ def setup_networks(ctx: Context, node: Node, params: dict) -> dict:
                         f"{ref.get('name') or ref.get('id')} ({what}).")
         return str(name)
 
+    for att in params.get("removed_network_attachments") or []:
+        if att.get("id") not in atts:
+            raise _fail(f"Network attachment {att.get('id')} does not exist on the Host.")
+        gone = atts.pop(att["id"])
+        nic = by_id.get((gone.get("host_nic") or {}).get("id", ""))
+        if nic in nics:
+            nics[nic].pop("network", None)
     for bond in params.get("removed_bonds") or []:
         name = nic_name(bond, "removed bond")
         if not nics[name].get("bonding"):
@@ -77,13 +84,6 @@ def setup_networks(ctx: Context, node: Node, params: dict) -> dict:
         by_id[doc["id"]] = name
         for s in slaves:
             nics[s]["_bond"] = name
-    for att in params.get("removed_network_attachments") or []:
-        if att.get("id") not in atts:
-            raise _fail(f"Network attachment {att.get('id')} does not exist on the Host.")
-        gone = atts.pop(att["id"])
-        nic = by_id.get((gone.get("host_nic") or {}).get("id", ""))
-        if nic in nics:
-            nics[nic].pop("network", None)
     for att in params.get("modified_network_attachments") or []:
         net = find(ctx, "networks", att.get("network"), "Network") if att.get("network") else \
             None
