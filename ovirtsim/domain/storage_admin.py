@@ -125,9 +125,6 @@ def reduce_luns(ctx: Context, node: Node, params: dict) -> dict:
     if missing:
         raise conflict("edit", STORAGE, "The following LUNs are not part of the Storage "
                        f"Domain: {', '.join(missing)}.")
-    if len(wanted) == len(units):
-        raise conflict("edit", STORAGE, "Cannot remove all the devices of the Storage "
-                       "Domain.")
     dc, status = _attachment(ctx, sd)
     _status_is("edit", status, "maintenance")
     keep = [u for u in units if str(u.get("id")) not in wanted]
