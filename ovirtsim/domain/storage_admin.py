@@ -1,6 +1,7 @@
 """Storage administration: refresh and reduce the LUNs of a block domain, update a data
-domain's OVF store, and the disk actions the engine also serves below storage domains,
-data centers, templates and VMs.
+domain's OVF store, and the disk actions the engine also serves below storage domains and
+data centers. (The model's vm_disk and template_disk services have no URL in API 4.6: VMs
+and templates reach their disks through disk attachments, so nothing is registered for them.)
 
 The sub-resource disk actions are the engine's same commands as on ``/disks/{id}``
 (MoveDisk, MoveOrCopyDisk, SparsifyImage, ReduceImage), so they delegate to ``images``.
@@ -13,13 +14,12 @@ from __future__ import annotations
 
 from ..core import registry as on
 from ..core.context import Context
-from ..core.errors import Fault, camel, conflict
+from ..core.errors import camel, conflict
 from ..core.journal import event, scheduled_job, user_label
 from ..core.registry import View
 from ..web.routing import Node
 from . import images
 from .storage import logical_units
-from .vms import vm_of
 
 BLOCK = ("iscsi", "fcp")
 STORAGE = "Storage"  # VAR__TYPE__STORAGE__DOMAIN: the engine says "Storage", not "... Domain"
@@ -193,53 +193,6 @@ def _delegate(service: str, name: str, handler) -> None:  # type: ignore[no-unty
 
 
 for _svc, _names in (("storage_domain_disk", ("copy", "move", "reduce", "sparsify")),
-                     ("attached_storage_domain_disk", ("copy", "move", "sparsify")),
-                     ("template_disk", ("copy",)),
-                     ("vm_disk", ("move", "reduce"))):
+                     ("attached_storage_domain_disk", ("copy", "move", "sparsify"))):
     for _name in _names:
         _delegate(_svc, _name, getattr(images, _name))
-
-
-# ----- hot plug and unplug of a VM's disk ----------------------------------------------------
-
-def _plug(ctx: Context, node: Node, active: bool) -> dict:
-    """HotPlugDiskToVmCommand / HotUnPlugDiskFromVmCommand: the VM must be Up, Down or Paused
-    and the disk not already in the wanted state; the attachment's ``active`` flips."""
-    vm = vm_of(ctx, node)
-    verb = "hot plug" if active else "hot unplug"
-    coll = f"vms/{vm['id']}/diskattachments"
-    att = ctx.store.get(coll, str(node.id))
-    disk = images.disk_or_404(ctx, str(node.id))
-    if att is None:
-        raise conflict(verb, "Virtual Disk", f"The disk {disk.get('name')} is not attached "
-                       f"to the VM {vm['name']}.")
-    status = str(vm.get("status") or "down")
-    if status not in ("up", "down", "paused"):
-        raise Fault(409, "Operation Failed", f"[Cannot {verb} Virtual Disk because the VM "
-                    f"is in {camel(status)} status.]")
-    if bool(att.get("active")) == active:
-        raise Fault(409, "Operation Failed",
-                    f"[Disk is already {'activated' if active else 'deactivated'}.]")
-    if disk.get("status") == "locked":
-        raise conflict(verb, "Virtual Disk", f"The disk {disk.get('name')} is locked. "
-                       "Please try again in a few minutes.")
-    ctx.store.update(coll, str(node.id), active=active)
-    who = user_label(ctx)
-    if active:
-        event(ctx, 2000, "normal", f"VM {vm['name']} disk {disk.get('name')} was plugged by "
-              f"{who}.", vm=vm["id"])
-    else:
-        event(ctx, 2002, "normal", f"VM {vm['name']} disk {disk.get('name')} was unplugged "
-              f"by {who}.", vm=vm["id"])
-    return {}
-
-
-@on.action("vm_disk", "activate")
-def activate(ctx: Context, node: Node, params: dict) -> dict:
-    return _plug(ctx, node, True)
-
-
-@on.action("vm_disk", "deactivate")
-def deactivate(ctx: Context, node: Node, params: dict) -> dict:
-    return _plug(ctx, node, False)
-

@@ -8,9 +8,7 @@ import ovirtsdk4 as sdk
 import pytest
 from ovirtsdk4 import types
 
-from ovirtsim.core.registry import HANDLERS
 from ovirtsim.testing import SimulatorHandle
-from ovirtsim.web.routing import Node, entity_node
 
 GiB = 1024 ** 3
 LUN_A, LUN_B = "36001405aaaaaaaaaaaaaaaaaaaaaaaaa", "36001405bbbbbbbbbbbbbbbbbbbbbbbbb"
@@ -188,7 +186,7 @@ def test_export_and_register_stay_not_implemented(sim: SimulatorHandle,
 def test_vm_and_template_disk_services_have_no_url_in_the_model(
         sim: SimulatorHandle, client: httpx.Client) -> None:
     """API model 4.6 has no ``disks`` locator below VMs or templates (disk attachments took
-    their place), so the engine answers 404 there; the handlers serve the model's services."""
+    their place), so the engine answers 404 there."""
     vm = sim.find("vms", "vm2")
     disk = sim.find("disks", "vm2_disk")
     assert vm and disk
@@ -196,64 +194,3 @@ def test_vm_and_template_disk_services_have_no_url_in_the_model(
     r = client.post(f"vms/{vm['id']}/disks/{disk['id']}/deactivate", content="<action/>",
                     headers={"Content-Type": "application/xml"})
     assert r.status_code == 404
-
-
-def _vm_disk_node(sim: SimulatorHandle, vm_name: str) -> tuple[Node, dict]:
-    eng = sim.state
-    ctx = eng.context(None)
-    vm = eng.store.find_by_name("vms", vm_name)
-    assert vm is not None
-    vm_node = entity_node(ctx, "vms", "vm", vm)
-    disk = eng.store.find_by_name("disks", f"{vm_name}_disk")
-    assert disk is not None
-    svc = ctx.model.services["vm_disk"]
-    return Node("entity", svc, f"vms/{vm['id']}/disks/{disk['id']}", coll="disks",
-                id=disk["id"], type="disk", parent=vm_node, obj=disk), vm
-
-
-def test_vm_disk_deactivate_and_activate_flip_the_attachment(
-        sim: SimulatorHandle, sdk_connection: sdk.Connection) -> None:
-    node, vm = _vm_disk_node(sim, "vm0")
-    ctx = sim.state.context(None)
-    atts = sdk_connection.system_service().vms_service().vm_service(
-        vm["id"]).disk_attachments_service()
-    with sim.state.lock:
-        HANDLERS.action("vm_disk", "deactivate")(ctx, node, {})
-    assert atts.attachment_service(node.id).get().active is False
-    [ev] = _events(sdk_connection, 2002)
-    assert ev.description == "VM vm0 disk vm0_disk was unplugged by SYSTEM."
-    with sim.state.lock, pytest.raises(Exception, match=r"\[Disk is already deactivated\.\]"):
-        HANDLERS.action("vm_disk", "deactivate")(ctx, node, {})
-    with sim.state.lock:
-        HANDLERS.action("vm_disk", "activate")(ctx, node, {})
-    assert atts.attachment_service(node.id).get().active is True
-    with sim.state.lock, pytest.raises(Exception, match=r"\[Disk is already activated\.\]"):
-        HANDLERS.action("vm_disk", "activate")(ctx, node, {})
-
-
-def test_vm_disk_hot_plug_needs_an_up_down_or_paused_vm(sim: SimulatorHandle) -> None:
-    node, vm = _vm_disk_node(sim, "vm2")
-    sim.update("vms", vm["id"], status="migrating")
-    ctx = sim.state.context(None)
-    with sim.state.lock, pytest.raises(Exception, match=r"\[Cannot hot unplug Virtual Disk "
-                                                        r"because the VM is in Migrating "
-                                                        r"status\.\]"):
-        HANDLERS.action("vm_disk", "deactivate")(ctx, node, {})
-
-
-def test_template_disk_copy_delegates_to_disk_copy(sim: SimulatorHandle) -> None:
-    eng = sim.state
-    ctx = eng.context(None)
-    tpl = eng.store.find_by_name("templates", "centos9")
-    disk = eng.store.find_by_name("disks", "centos9_disk")
-    data2 = eng.store.find_by_name("storagedomains", "data2")
-    assert tpl and disk and data2
-    parent = entity_node(ctx, "templates", "template", tpl)
-    node = Node("entity", ctx.model.services["template_disk"],
-                f"templates/{tpl['id']}/disks/{disk['id']}", coll="disks", id=disk["id"],
-                type="disk", parent=parent, obj=disk)
-    with eng.lock:
-        out = HANDLERS.action("template_disk", "copy")(
-            ctx, node, {"storage_domain": {"id": data2["id"]}})
-    copy = sim.get("disks", out["disk"]["id"])
-    assert copy is not None and copy["storage_domains"] == [{"id": data2["id"]}]
