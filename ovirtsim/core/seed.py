@@ -501,6 +501,7 @@ class Seeder:
             self.put(f"vms/{sid('vm', f'vm{n}')}/tags", "tag", {"id": tid, "name": tname})
         self.storage_demo(dc)
         self.host_network_demo(hosts, net)
+        self.gluster_hooks_demo(cl, hosts)
 
     @staticmethod
     def disk_doc(oid: str, name: str, size: int, sd: str) -> dict:
@@ -603,6 +604,33 @@ class Seeder:
 
     HOOKS = (("before_vm_start", "50_hostedengine"), ("after_vm_destroy", "50_vhostmd"),
              ("before_device_create", "50_vmfex"), ("after_network_setup", "30_ethtool_options"))
+
+    # (gluster command, stage, script, status, conflict bits): 1 content, 2 status, 4 missing
+    GLUSTER_HOOKS = (("start", "post", "S30samba-start.sh", "enabled", 0),
+                     ("stop", "pre", "S30samba-stop.sh", "enabled", 2),
+                     ("create", "post", "S10selinux-label-brick.sh", "enabled", 1),
+                     ("add-brick", "pre", "S28Quota-enable-root-xattr-heal.sh", "disabled", 4))
+
+    def gluster_hooks_demo(self, cl: str, hosts: list[str]) -> None:
+        """The gluster hook scripts the engine lists for Default, as found on its hosts; the
+        conflicting ones differ on the second host (``_server_hooks``: what each host has)."""
+        for command, stage, name, status, bits in self.GLUSTER_HOOKS:
+            checksum = uuid.uuid5(NAMESPACE, f"gluster-hook:{name}").hex
+            other = {"status": "disabled" if bits & 2 else status,
+                     "checksum": uuid.uuid5(NAMESPACE, f"changed:{name}").hex
+                     if bits & 1 else checksum}
+            if bits & 4:
+                other = {"status": "missing", "checksum": ""}
+            servers = [{"host": hid, "status": status, "checksum": checksum,
+                        "content_type": "text"} for hid in hosts]
+            servers[1].update(other)
+            self.put(f"clusters/{cl}/glusterhooks", "gluster_hook", {
+                "id": sid("gluster_hook", f"{command}/{stage}/{name}"),
+                "name": name, "gluster_command": command,
+                "stage": stage, "content_type": "text", "checksum": checksum,
+                "content": f"#!/bin/bash\n# {name}: gluster {command} {stage} hook\n",
+                "status": status, "conflict_status": bits, "cluster": ref(cl),
+                "_server_hooks": servers if bits else []})
 
     def host_network_demo(self, hosts: list[str], net: str) -> None:
         """NICs eth0..eth3 on every host (ovirtmgmt on eth0), its VDSM hooks; host2 is an

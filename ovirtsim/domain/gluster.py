@@ -146,10 +146,25 @@ def brick_add(ctx: Context, node: Node, data: dict) -> None:
 
 @on.action("gluster_bricks", "migrate")
 def migrate(ctx: Context, node: Node, params: dict) -> dict:
-    """Replace-brick: the named bricks start migrating their data away."""
+    """Remove-brick start: the named bricks migrate their data away. The volume keeps the
+    task (``_remove_brick``: bricks, status) that stop_migrate and activate act on."""
     coll = f"{node.parent.path}" if node.parent else ""
+    ids = []
     for b in params.get("bricks") or []:
         if ctx.store.get(coll, str(b.get("id"))) is None:
             raise conflict("migrate", "Gluster Volume Brick", f"Brick {b.get('id')} does "
                            "not exist.", True)
-    return finished_job(ctx, "Migrating Gluster Volume Bricks")
+        ids.append(str(b.get("id")))
+    vnode = node.ancestor("gluster_volume")
+    vcoll, vol = _volume(ctx, vnode) if vnode else ("", {})
+    if not vol:
+        return finished_job(ctx, "Migrating Gluster Volume Bricks")
+    ctx.store.update(vcoll, vol["id"], _remove_brick={"bricks": ids, "status": "started"})
+
+    def done() -> None:
+        ctx.store.update(vcoll, vol["id"], _remove_brick={"bricks": ids, "status": "finished"})
+        event(ctx.background(), 4088, "normal", f"Migrate Data Completed for brick(s) on "
+              f"volume {vol.get('name')}. Please review to abort or commit.")
+
+    return scheduled_job(ctx, "Migrating Gluster Volume Bricks", f"remove-brick:{vol['id']}",
+                         [(3.0, done)])
