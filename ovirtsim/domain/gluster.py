@@ -89,7 +89,7 @@ def start(ctx: Context, node: Node, params: dict) -> dict:
     if vol.get("status") == "up" and not params.get("force"):
         raise conflict("start", "Gluster Volume", f"Gluster Volume {vol.get('name')} is "
                        "already started.", True)
-    return _set_status(ctx, node, "up", "start", 4008)
+    return _set_status(ctx, node, "up", "start", 4004)  # GLUSTER_VOLUME_START
 
 
 @on.action("gluster_volume", "stop")
@@ -98,7 +98,7 @@ def stop(ctx: Context, node: Node, params: dict) -> dict:
     if vol.get("status") != "up" and not params.get("force"):
         raise conflict("stop", "Gluster Volume", f"Gluster Volume {vol.get('name')} is "
                        "already stopped.", True)
-    return _set_status(ctx, node, "down", "stopp", 4003)
+    return _set_status(ctx, node, "down", "stopp", 4006)  # GLUSTER_VOLUME_STOP
 
 
 @on.before("remove", "gluster_volume")
@@ -116,7 +116,7 @@ def rebalance(ctx: Context, node: Node, params: dict) -> dict:
 
     def done() -> None:
         ctx.store.update(coll, vol["id"], _rebalance="finished")
-        event(ctx.background(), 4090, "normal", f"Gluster Volume {vol.get('name')} "
+        event(ctx.background(), 4087, "normal", f"Gluster Volume {vol.get('name')} "
               "rebalance finished.")
 
     return scheduled_job(ctx, f"Rebalancing Gluster Volume {vol.get('name')}",

@@ -111,3 +111,14 @@ def test_storage_domains_nfs_and_iscsi(engine: dict[str, str], tmp_path: Path) -
     assert "iscsilogin" in host_actions
     assert sum(1 for m, p, s in log if (m, p, s) == ("POST", "/storagedomains", 201)) == 2
     assert not [entry for entry in log if entry[2] >= 500]
+
+
+def test_cluster_upgrade_role(engine: dict[str, str], tmp_path: Path) -> None:
+    output = play("cluster_upgrade.yml", engine, tmp_path)
+    assert "rescued=0" in output  # the role's own failure handler never ran
+    log = sent(engine)
+    actions = {p.rsplit("/", 1)[1] for m, p, s in log if m == "POST" and s == 200 and
+               (p.startswith("/hosts/") or p.startswith("/clusters/"))}
+    assert {"upgradecheck", "upgrade", "deactivate"} <= actions
+    assert any(p.endswith("/end") and "/steps/" in p for m, p, s in log if m == "POST" and s == 200)
+    assert not [entry for entry in log if entry[2] >= 500]
