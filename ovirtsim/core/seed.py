@@ -646,6 +646,12 @@ class Seeder:
                     "id": sid("hook", f"host{i}/{event_name}/{name}"), "name": name,
                     "event_name": event_name,
                     "md5": uuid.uuid5(NAMESPACE, f"hook:{name}").hex, "host": ref(hid)})
+        if hosts:  # eth3 of the first host is an SR-IOV physical function (7 VFs at most, none set)
+            self.store.update(f"hosts/{hosts[0]}/nics", sid("host_nic", "host0/eth3"),
+                              virtual_functions_configuration={
+                                  "max_number_of_virtual_functions": 7,
+                                  "number_of_virtual_functions": 0,
+                                  "all_networks_allowed": True})
         node = self.store.get("hosts", hosts[2])
         if node is not None:
             self.put("hosts", "host", {**node, "type": "ovirt_node", "os": {

@@ -145,5 +145,7 @@ def collection_items(ctx: Context, node: Node) -> list[dict]:
     if node.view:
         items = [o for o in items if in_view(ctx, node, o)]
     if node.coll == "events":
+        # a dismissed event keeps its row, hidden from listings (the engine's "deleted")
+        items = [e for e in items if not e.get("_deleted")]
         items.sort(key=lambda e: int(e["id"]), reverse=True)
     return items
