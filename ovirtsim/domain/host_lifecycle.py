@@ -8,6 +8,7 @@ from ..core.context import Context
 from ..core.errors import conflict
 from ..core.journal import end_job, event, start_job, user_label
 from ..web.routing import Node
+from .hosts import evacuate, evacuation, in_maintenance
 
 UPGRADABLE = ("up", "maintenance")
 
@@ -61,22 +62,20 @@ def upgrade_check(ctx: Context, node: Node, params: dict) -> dict:
 
 @on.action("host", "upgrade")
 def upgrade(ctx: Context, node: Node, params: dict) -> dict:
-    """Maintenance (VMs migrated by the caller first), installing, reboot, then back to the
-    state the host had; the version moves on and no update is pending any more."""
+    """UpgradeHostCommand: a host with updates (an oVirt Node always has its image) is first
+    moved to maintenance, its VMs migrated as for `deactivate`; then installing, reboot, and
+    back to the state it had; the version moves on and no update is pending any more."""
     store = ctx.store
     host = store.get("hosts", str(node.id)) or {}
     if host.get("status") not in UPGRADABLE:
         raise conflict("upgrade", "Host", "Host must be Up or in Maintenance mode.", True)
-    if host.get("status") == "up" and any(
-            (v.get("host") or {}).get("id") == host["id"] and v.get("status") != "down"
-            for v in store.items("vms")):
-        raise conflict("upgrade", "Host", "Host is running VMs; move it to Maintenance "
-                       "first.", True)
+    if not host.get("update_available") and host.get("type") != "ovirt_node":
+        raise conflict("upgrade", "Host", "There are no available updates for the host.", True)
     hid, name, back = host["id"], host["name"], host["status"]
+    plan = evacuation(ctx, host) if back == "up" else None
     job = start_job(ctx, f"Upgrading Host {name}")
     event(ctx, 840, "normal", f"Host {name} upgrade was started (User: {user_label(ctx)}).",
           host=hid)
-    store.update("hosts", hid, status="installing")
     reboot = params.get("reboot", True)
 
     def done() -> None:
@@ -93,6 +92,14 @@ def upgrade(ctx: Context, node: Node, params: dict) -> dict:
               "successfully.", host=hid)
         end_job(ctx, job)
 
-    steps = [(3.0, lambda: store.update("hosts", hid, status="reboot"))] if reboot else []
+    steps = []
+    if plan is not None:  # MaintenanceNumberOfVdss first, as the engine runs it
+        evacuate(ctx, host, plan)
+        steps = [(3.0, lambda: in_maintenance(ctx, host)),
+                 (1.0, lambda: store.update("hosts", hid, status="installing"))]
+    else:
+        store.update("hosts", hid, status="installing")
+    if reboot:
+        steps.append((3.0, lambda: store.update("hosts", hid, status="reboot")))
     ctx.scheduler.sequence(f"host:{hid}", steps + [(3.0, done)])
     return {"job": {"id": job}}

@@ -71,16 +71,11 @@ def host_removable(ctx: Context, node: Node) -> None:
                        "Maintenance mode first.")
 
 
-@on.action("host", "deactivate")
-def deactivate(ctx: Context, node: Node, params: dict) -> dict:
-    store = ctx.store
-    host = store.get("hosts", str(node.id)) or {}
-    if host.get("status") not in ("up", "non_operational", "non_responsive", "error",
-                                  "install_failed", "down", "initializing"):
-        raise conflict("switch", "Host(s) to Maintenance mode", "Host is not in a state that "
-                       "allows moving to maintenance.")
+def evacuation(ctx: Context, host: dict) -> list[tuple[dict, dict]]:
+    """Where each running VM of `host` goes before it enters maintenance (the engine's
+    MaintenanceNumberOfVdss): a non-migratable VM, or one no other host can take, refuses."""
     hid, name = host["id"], host["name"]
-    running = [v for v in store.items("vms")
+    running = [v for v in ctx.store.items("vms")
                if (v.get("host") or {}).get("id") == hid and v.get("status") in RUNNING]
     pinned = [v["name"] for v in running if not migratable(v)]
     if pinned:
@@ -98,18 +93,40 @@ def deactivate(ctx: Context, node: Node, params: dict) -> dict:
         plan.append((v, target))
         placed[v["id"]] = target["id"]
         reserved[target["id"]] = reserved.get(target["id"], 0) + int(v.get("memory", 0))
-    job = start_job(ctx, f"Moving Host {name} to Maintenance")
-    store.update("hosts", hid, status="preparing_for_maintenance")
+    return plan
+
+
+def evacuate(ctx: Context, host: dict, plan: list[tuple[dict, dict]]) -> None:
+    """Start moving `host` to maintenance: preparing, its VMs migrating as planned."""
+    ctx.store.update("hosts", host["id"], status="preparing_for_maintenance")
     for v, target in plan:
         migrate_vm(ctx, v, target)
 
+
+def in_maintenance(ctx: Context, host: dict) -> None:
+    """The host has entered maintenance (event 16, by the user who asked)."""
+    ctx.store.update("hosts", host["id"], status="maintenance")
+    event(ctx, 16, "normal", f"Host {host['name']} was switched to Maintenance Mode by "
+          f"{user_label(ctx)}.", host=host["id"])
+
+
+@on.action("host", "deactivate")
+def deactivate(ctx: Context, node: Node, params: dict) -> dict:
+    store = ctx.store
+    host = store.get("hosts", str(node.id)) or {}
+    if host.get("status") not in ("up", "non_operational", "non_responsive", "error",
+                                  "install_failed", "down", "initializing"):
+        raise conflict("switch", "Host(s) to Maintenance mode", "Host is not in a state that "
+                       "allows moving to maintenance.")
+    plan = evacuation(ctx, host)
+    job = start_job(ctx, f"Moving Host {host['name']} to Maintenance")
+    evacuate(ctx, host, plan)
+
     def maintenance() -> None:
-        store.update("hosts", hid, status="maintenance")
-        event(ctx, 16, "normal", f"Host {name} was switched to Maintenance Mode by "
-              f"{user_label(ctx)}.", host=hid)
+        in_maintenance(ctx, host)
         end_job(ctx, job)
 
-    ctx.scheduler.sequence(f"host:{hid}", [(3.0, maintenance)])
+    ctx.scheduler.sequence(f"host:{host['id']}", [(3.0, maintenance)])
     return {"job": {"id": job}}
 
 

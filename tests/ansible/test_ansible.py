@@ -117,8 +117,10 @@ def test_cluster_upgrade_role(engine: dict[str, str], tmp_path: Path) -> None:
     output = play("cluster_upgrade.yml", engine, tmp_path)
     assert "rescued=0" in output  # the role's own failure handler never ran
     log = sent(engine)
-    actions = {p.rsplit("/", 1)[1] for m, p, s in log if m == "POST" and s == 200 and
-               (p.startswith("/hosts/") or p.startswith("/clusters/"))}
-    assert {"upgradecheck", "upgrade", "deactivate"} <= actions
-    assert any(p.endswith("/end") and "/steps/" in p for m, p, s in log if m == "POST" and s == 200)
+    posted = [p.split("/") for m, p, s in log if m == "POST" and s in (200, 201)]
+    hosts = [p[3] for p in posted if p[1] == "hosts" and len(p) == 4]
+    assert sorted(hosts) == ["upgrade"] * 3 + ["upgradecheck"] * 3  # each of the 3 hosts
+    assert any(p[1] == "clusters" and p[-1] == "upgrade" for p in posted)  # its progress
+    steps_ended = [p for p in posted if p[1] == "jobs" and "steps" in p and p[-1] == "end"]
+    assert len(steps_ended) == 6  # prepare and upgrade, per host
     assert not [entry for entry in log if entry[2] >= 500]

@@ -177,8 +177,29 @@ def test_host_upgraded(sdk_connection: sdk.Connection) -> None:
     assert after.version.full_version == "vdsm-4.50.5.1-1.el8"
     texts = [e.description for e in system.events_service().list(max=20)]
     assert any("upgrade was completed" in t for t in texts)
-    with pytest.raises(sdk.Error, match="Maintenance"):
+    with pytest.raises(sdk.Error, match=r"Cannot upgrade Host\. There are no available updates"):
         hosts.host_service(_one(hosts, "host0").id).upgrade()
+
+
+def test_an_up_host_is_emptied_then_upgraded_and_comes_back(sdk_connection: sdk.Connection) -> None:
+    """UpgradeHostCommand moves an Up host to maintenance itself, migrating its VMs."""
+    system = sdk_connection.system_service()
+    hosts, vms = system.hosts_service(), system.vms_service()
+    host = _one(hosts, "host0")
+    service = hosts.host_service(host.id)
+    running = [vm.name for vm in vms.list() if vm.host is not None and vm.host.id == host.id]
+    assert running, "the demo seed runs VMs on host0"
+    service.upgrade_check()
+    assert service.get().update_available is True
+    service.upgrade()
+    after = service.get()
+    assert after.status == types.HostStatus.UP and after.update_available is False
+    assert after.version.full_version == "vdsm-4.50.5.1-1.el8"
+    for name in running:
+        vm = vms.list(search=f"name={name}")[0]
+        assert vm.status == types.VmStatus.UP and vm.host.id != host.id
+    texts = [e.description for e in system.events_service().list(max=30)]
+    assert "Host host0 was switched to Maintenance Mode by admin@internal-authz." in texts
 
 
 def test_storage_domain_attach_master_and_data_center_status(
