@@ -26,3 +26,14 @@ def test_check_fails_on_a_stale_page(tmp_path: Path, capsys: pytest.CaptureFixtu
     (tmp_path / coverage.DOC).write_text(page.replace("screenshot", ""))
     assert coverage.main(["--root", str(tmp_path), "--check"]) == 1
     assert "stale" in capsys.readouterr().err
+
+
+def test_services_no_url_reaches_are_listed_apart() -> None:
+    from ovirtsim.core.model import load_model
+
+    served = coverage.reachable(load_model())
+    assert {"vm", "vms", "disk", "host_nic", "gluster_hook", "events"} <= served
+    assert not {"vm_disk", "vm_disks", "template_disk", "copyable"} & served
+    page = coverage.generate()
+    apart = page.split("## Services no URL reaches", 1)[1]
+    assert "vm_disk (activate, deactivate" in apart and "| vm_disk |" not in page
