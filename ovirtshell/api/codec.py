@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
@@ -19,8 +20,8 @@ from ovirtshell.metadata.model import Model
 from ovirtshell.status import UsageError
 
 # Kinds of a member, as small ints so that the hot loop compares cheaply.
-_STR, _INT, _BOOL, _FLOAT, _STRUCT, _LIST_STRUCT, _LIST_SCALAR, _GENERIC = range(8)
-_SCALAR_KIND = {"string": _STR, "date": _STR, "integer": _INT, "boolean": _BOOL, "decimal": _FLOAT}
+_STR, _INT, _BOOL, _FLOAT, _STRUCT, _LIST_STRUCT, _LIST_SCALAR, _GENERIC, _DATE = range(9)
+_SCALAR_KIND = {"string": _STR, "date": _DATE, "integer": _INT, "boolean": _BOOL, "decimal": _FLOAT}
 
 # Elements that are navigation, not data (architecture.md: unfollowed links and actions are dropped).
 _SKIPPED = frozenset({"link", "actions"})
@@ -210,8 +211,25 @@ def _bool(text: str | None) -> bool | str | None:
     return text
 
 
+def local_time(text: str | None) -> str:
+    """An xsd:dateTime shown in the client's time zone: the same instant, and the same form
+    whether the engine wrote it in its own zone (XML) or as epoch milliseconds (JSON), so that
+    `show` and `list` agree. What does not parse, or names no zone, is kept as sent."""
+    if not text:
+        return text or ""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        return text
+    return moment.astimezone().isoformat(timespec="milliseconds")
+
+
 def _scalar_decoder(type_name: str | None) -> Any:
     kind = _SCALAR_KIND.get(type_name or "", _STR)
+    if kind == _DATE:
+        return local_time
     if kind == _INT:
         return _int
     if kind == _BOOL:
@@ -254,6 +272,8 @@ def _decode_struct(tables: _Tables, type_name: str, el: Element) -> dict[str, An
         elif kind == _LIST_SCALAR:
             conv = _scalar_decoder(sub)
             out[key] = [conv(i.text) for i in c if isinstance(i.tag, str)]
+        elif kind == _DATE:
+            out[key] = local_time(c.text)
         elif kind == _FLOAT:
             out[key] = _float(c.text)
         else:

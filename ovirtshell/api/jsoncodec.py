@@ -5,8 +5,8 @@ standard library's C scanner reads it about four times faster than lxml builds a
 same objects as XML, and a listing's cost is mostly reading. The JSON carries no more types
 than the XML: integers and booleans come as strings and lists keep their wrapper
 (`"nics": {"nic": [...]}`), so the model types each member here as the XML decoder does.
-Dates are the one difference: the engine writes them as epoch milliseconds, shown here in the
-client's time zone in the XML's form (`2016-09-08T09:53:35.138+02:00`).
+Dates are the one difference: the engine writes them as epoch milliseconds; both decoders show
+them in the client's time zone in the XML's form (`2016-09-08T09:53:35.138+02:00`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from ovirtshell.api.codec import (
     _float,
     _int,
     _tables,
+    local_time,
 )
 from ovirtshell.metadata.model import Model
 
@@ -134,9 +135,9 @@ def _text(value: Any) -> str:
 
 
 def _date(value: Any) -> str:
-    """Epoch milliseconds as xsd:dateTime in local time; what is not a number is kept."""
+    """Epoch milliseconds as xsd:dateTime in local time (text as the XML decoder reads it)."""
     if value.__class__ is not int:
-        return _text(value)
+        return local_time(_text(value))
     try:
         moment = (_EPOCH + timedelta(milliseconds=value)).astimezone()
     except (OverflowError, OSError, ValueError):

@@ -22,6 +22,21 @@ def model() -> Model:
         return Model.from_json(json.load(f))
 
 
+def in_zone(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv("TZ", name)
+    time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def paris(monkeypatch: pytest.MonkeyPatch):
+    """Dates are decoded into the client's zone: here the one the samples are written in
+    (+01:00 in January), so that they read back as they were written."""
+    in_zone(monkeypatch, "Europe/Paris")
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 # The facts doc's §4 sample, extended with a followed link, lists, decimals and an unknown element.
 VM_XML = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <vm href="/ovirt-engine/api/vms/123" id="123">
@@ -90,6 +105,16 @@ VM_DATA = {
     ],
     "x_vendor_extension": {"kind": "test", "level": "3", "tags": ["a", "b"]},
 }
+
+
+def test_dates_are_shown_in_the_clients_zone(model: Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    in_zone(monkeypatch, "UTC")
+    assert decode(model, "vm", VM_XML)["creation_time"] == "2024-01-10T09:00:00.000+00:00"
+    in_zone(monkeypatch, "Asia/Kolkata")
+    assert decode(model, "vm", VM_XML)["creation_time"] == "2024-01-10T14:30:00.000+05:30"
+    for kept in ("", "yesterday", "2024-01-10T10:00:00"):  # unparsable, or naming no zone
+        xml = f"<vm><creation_time>{kept}</creation_time></vm>".encode()
+        assert decode(model, "vm", xml)["creation_time"] == kept
 
 
 def test_decode_vm_exactly(model: Model) -> None:
