@@ -74,10 +74,10 @@ _ovirt_shell_completion() {
             options="--last --first" ;;
         'list')
             case $prev in
-                --query|--max|--case_sensitive|--all_content|--follow|--since|--interval|--kwargs|--fields) :; return 0 ;;
+                --query|--max|--case_sensitive|--all_content|--follow|--since|--interval|--kwargs|--sort|--fields) :; return 0 ;;
                 --severity) mapfile -t COMPREPLY < <(compgen -W "normal warning error alert" -- "$cur"); return 0 ;;
             esac
-            options="--query --max --case_sensitive --all_content --follow --since --severity --interval --kwargs --show-all --fields" ;;
+            options="--query --max --case_sensitive --all_content --follow --since --severity --interval --kwargs --sort --show-all --fields" ;;
         'show')
             case $prev in
                 --fields) :; return 0 ;;

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ovirtshell import follow
@@ -17,14 +18,17 @@ SPEC = CommandSpec(
     name="list",
     summary="list objects of a type",
     usage="list <types> [parent options] [--query QUERY] [--max N] [--case_sensitive true|false] "
-    "[--all_content true|false] [--follow LINKS] [--kwargs \"a=b;c=d\"] [--show-all] [--fields F,G]",
+    "[--all_content true|false] [--follow LINKS] [--kwargs \"a=b;c=d\"] [--sort F[:desc],G] "
+    "[--show-all] [--fields F,G]",
     description=(
         "Lists the objects of a type: all of them, or those matching an engine search query "
         "(--query, the engine's search syntax, e.g. \"name=web* and status=up\"). The type may be "
         "plural or singular. Objects living under another object are listed through their parent: "
         "--parent-vm-name NAME or --parent-vm-identifier ID. --kwargs filters on the client: "
-        "semicolon-separated field=glob pairs, nested fields joined with '-'. By default the text "
-        "output shows id, name and description; --show-all shows every field and --fields chooses them."
+        "semicolon-separated field=glob pairs, nested fields joined with '-'. --sort orders what was "
+        "listed by fields (numbers by value, text naturally: vm2 before vm10; objects without the field "
+        "last); FIELD:desc reverses one. By default the text output shows id, name and description; "
+        "--show-all shows every field and --fields chooses them."
     ),
     options=(
         OptionDoc("query", "engine search query (searchable collections only)", "QUERY"),
@@ -38,6 +42,8 @@ SPEC = CommandSpec(
                   values=follow.SEVERITIES),
         OptionDoc("interval", "with list events --follow: seconds between polls (default 2)", "SECONDS"),
         OptionDoc("kwargs", 'client-side filter: "field=glob;other-field=glob"', "FILTERS"),
+        OptionDoc("sort", "order by these fields, comma-separated; FIELD:desc for descending "
+                  "(e.g. memory:desc,name)", "F[:desc],G"),
         OptionDoc("show-all", "show every field of each object"),
         OptionDoc("fields", "the fields to show, comma-separated (e.g. name,status,memory)", "F,G"),
     ),
@@ -47,6 +53,7 @@ SPEC = CommandSpec(
         "list nics --parent-vm-name web1",
         'list disks --kwargs "format=cow;provisioned_size=1073741824"',
         "list hosts --fields name,status,address -o csv",
+        "list vms --sort memory:desc,name --fields name,memory -o table",
         "list events --follow --severity warning",
         'list events --follow --since 10m --query "vm.name=web1"',
     ),
@@ -60,6 +67,8 @@ COLUMNS = {"event": follow.COLUMNS}
 
 def run(shell, command: Command) -> Result:
     if follow.requested(command):
+        if any(name == "sort" for name, _ in command.options):
+            raise UsageError("--sort does not apply to list events --follow, which prints events as they come")
         return follow.run(shell, command, lambda rest: target(shell, rest, "list"))
     try:
         t = target(shell, command, "list")
@@ -83,6 +92,12 @@ def run(shell, command: Command) -> Result:
         items = read_collection(t.connection, t.collection, t.resource.item_type, query_params(params), json=not as_xml)
         if pairs:
             items.where(matcher(pairs), {split_key(key)[0] for key, _ in pairs})
+    if options.get("sort") is not None:
+        keys = parse_sort(options["sort"])
+        from ovirtshell.shell import check_fields
+
+        check_fields(shell, command, tuple("-".join(path) for path, _ in keys))
+        items = sort_items(items, keys)  # the whole listing is held: sorting needs every object
     return Result(
         data=items,
         kind=t.resource.name,
@@ -135,6 +150,45 @@ def _values(data: Any, path: list[str]) -> list[str]:
     if not isinstance(data, dict):
         return []
     return _values(data.get(path[0]), path[1:])
+
+
+def parse_sort(text: str) -> list[tuple[list[str], bool]]:
+    """`--sort memory:desc,name` as (path, descending) pairs."""
+    keys = []
+    for part in str(text).split(","):
+        field, _, order = part.strip().partition(":")
+        if not field or order not in ("", "asc", "desc"):
+            raise UsageError(f"invalid --sort part {part.strip()!r}: expected FIELD, FIELD:asc or FIELD:desc")
+        keys.append((split_key(field), order == "desc"))
+    return keys
+
+
+def sort_items(items: Iterable[dict], keys: list[tuple[list[str], bool]]) -> list[dict]:
+    """The items ordered by `keys`, the first deciding first; objects lacking a field come
+    after those that have it, in either direction."""
+    ordered = list(items)
+    for path, descending in reversed(keys):  # stable sorts, the last key first
+        having = [item for item in ordered if _first(item, path) is not None]
+        lacking = [item for item in ordered if _first(item, path) is None]
+        having.sort(key=lambda item: _order(_first(item, path)), reverse=descending)
+        ordered = having + lacking
+    return ordered
+
+
+def _first(item: dict, path: list[str]) -> Any:
+    values = list(_values(item, path))
+    return values[0] if values else None
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _order(value: str) -> tuple:
+    """Numbers by value, then text naturally (digit runs as numbers: vm2 before vm10)."""
+    if _NUMBER.fullmatch(value):
+        return (0, float(value), ())
+    parts = re.split(r"(\d+)", value.casefold())
+    return (1, 0.0, tuple(int(p) if i % 2 else p for i, p in enumerate(parts)))
 
 
 def split_key(key: str) -> list[str]:

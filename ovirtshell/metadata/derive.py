@@ -51,6 +51,7 @@ SHELL_OPTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "list": (
         ("query", "string", "engine search query"),
         ("kwargs", "string", 'client-side filter: "field=glob;other-field=glob"'),
+        ("sort", "string", "order by these fields, comma-separated; FIELD:desc for descending"),
         ("fields", "string", "the fields to show, comma-separated"),
         ("show-all", "boolean", "show every field of each object"),
     ),
