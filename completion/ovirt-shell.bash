@@ -62,9 +62,9 @@ _ovirt_shell_completion() {
             options="--wait --timeout --dry-run" ;;
         'delete'|'remove')
             case $prev in
-                --timeout|--query|--parallel) :; return 0 ;;
+                --timeout|--query|--parallel|--older-than|--keep) :; return 0 ;;
             esac
-            options="--yes --wait --timeout --dry-run --query --parallel" ;;
+            options="--yes --wait --timeout --dry-run --query --parallel --older-than --keep" ;;
         'help'|'?')
             options="--all" ;;
         'history')

@@ -117,16 +117,23 @@ def select(shell: Shell, t: Target, query: str | None) -> list[dict[str, Any]]:
     return decode_list(t.connection.index.model, t.resource.item_type, xml)
 
 
-def execute(shell: Shell, command: Command, plan: Plan, own: dict[str, str | None]) -> Result:
-    """Run `plan` for every object the query finds; report per object, then the summary."""
+def execute(
+    shell: Shell,
+    command: Command,
+    plan: Plan,
+    own: dict[str, str | None],
+    chosen: tuple[list[dict[str, Any]], str] | None = None,
+) -> Result:
+    """Run `plan` for every object the query finds (or the objects `chosen` gives, with the
+    words that say how they were chosen); report per object, then the summary."""
     t = plan.target
     parallel = parallelism(own.get("parallel"))
-    objects = select(shell, t, own.get("query"))
+    objects, how = chosen or (select(shell, t, own.get("query")), f"match {own.get('query')!r}")
     plural = t.resource.plural
     fmt = shell.current_format or shell.settings.output
     lines = _LineSink(shell, command, stream=fmt in ("text", "table"))
     if not objects:
-        return Result(message=f"{plan.verb}: no {plural} match {own.get('query')!r}")
+        return Result(message=f"{plan.verb}: no {plural} {how}")
     names = ", ".join(_name(o) for o in objects)
     if "dry-run" in own:
         for obj in objects:
@@ -201,7 +208,9 @@ def _summary(plan: Plan, plural: str, outcomes: list[Outcome], lines: _LineSink)
 
 
 def _name(obj: dict[str, Any]) -> str:
-    return str(obj.get("name") or obj.get("id"))
+    """How an object is named in lines: its name, else its natural label (a snapshot's
+    description), else its id."""
+    return str(obj.get("name") or obj.get("description") or obj.get("id"))
 
 
 def _line(type_name: str, outcome: Outcome) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ovirtshell import bulk
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
 from ovirtshell.dryrun import dry_run
@@ -21,8 +23,10 @@ SPEC = CommandSpec(
         "--wait returns only once the object is gone. The engine's own removal parameters (such as "
         "--force, --async, --detach_only) come from its model: see help delete <type>. With a "
         "plural type and --query it removes every object the search finds (a bulk operation), "
-        "and refuses without --yes in every mode: try --dry-run first. --dry-run prints the "
-        "request instead of sending it (and asks nothing)."
+        "and refuses without --yes in every mode: try --dry-run first. Snapshot retention works "
+        "the same way: delete snapshots --parent-vm-name VM --older-than 30d removes the VM's "
+        "regular snapshots taken before then, --keep N always keeps the newest N (either alone, or "
+        "both). --dry-run prints the request instead of sending it (and asks nothing)."
     ),
     options=(
         OptionDoc("yes", "do not ask for confirmation"),
@@ -31,6 +35,9 @@ SPEC = CommandSpec(
         OptionDoc("dry-run", "print the method and URL instead of sending them (bulk: list the objects)"),
         OptionDoc("query", "bulk: act on every object this engine search finds (plural type)", "QUERY"),
         OptionDoc("parallel", "bulk: how many objects at a time (default 4)", "N"),
+        OptionDoc("older-than", "snapshots: remove those taken before an age (30d, 12h) or a time "
+                  "(2026-01-31)", "AGE|TIME"),
+        OptionDoc("keep", "snapshots: always keep the newest N", "N"),
     ),
     examples=(
         "delete vm web1",
@@ -38,6 +45,7 @@ SPEC = CommandSpec(
         "delete nic nic2 --parent-vm-name web1",
         'delete vms --query "name=test-*" --dry-run',
         'delete vms --query "name=test-*" --yes',
+        "delete snapshots --parent-vm-name web1 --older-than 30d --keep 3 --dry-run",
     ),
     aliases=("remove",),
     typed=True,
@@ -47,6 +55,8 @@ SPEC = CommandSpec(
 def run(shell, command: Command) -> Result:
     from ovirtshell.api.codec import decode_action
 
+    if any(name in RETENTION for name, _ in command.options):
+        return run_retention(shell, command)
     if bulk.requested(command):
         return run_bulk(shell, command)
     t = target(shell, command, "delete", nargs=1)
@@ -75,9 +85,14 @@ def run(shell, command: Command) -> Result:
 
 def run_bulk(shell, command: Command) -> Result:
     """Remove every object the search finds; refused without --yes (see ovirtshell.bulk)."""
+    rest, own = bulk.begin(shell, command)
+    return _remove_all(shell, rest, own, None)
+
+
+def _remove_all(shell, rest: Command, own: dict[str, str | None], choose) -> Result:
+    """The bulk removal of what the query finds, or of what `choose(target)` picks."""
     from ovirtshell.wait import Waiter, follow_up, waiter_timeout
 
-    rest, own = bulk.begin(shell, command)
     t = target(shell, rest, "delete")
     if not t.resource.can_remove:
         raise UsageError(f"{t.resource.name} objects cannot be removed")
@@ -94,7 +109,77 @@ def run_bulk(shell, command: Command) -> Result:
         follow_up(shell, t, path, reply, f"{t.resource.name} {data.get('name')}", Waiter(timeout=waiter_timeout(t.request.shell)), removed=True)
         return "deleted"
 
+    chosen = choose(t) if choose is not None else None
     try:
-        return bulk.execute(shell, rest, bulk.Plan("delete", t, apply, destructive=True), own)
+        return bulk.execute(shell, rest, bulk.Plan("delete", t, apply, destructive=True), own, chosen)
     finally:
         shell.changed(t.resource.name)
+
+
+# -- snapshot retention: delete snapshots --parent-vm-name VM --older-than 30d --keep 3 --------
+
+RETENTION = ("older-than", "keep")
+
+
+def run_retention(shell, command: Command) -> Result:
+    """A VM's regular snapshots past their retention, removed as a bulk operation."""
+    rest, own = bulk.begin(shell, command)
+    rest, policy = rest.split_off(RETENTION)
+    if "query" in own:
+        raise UsageError("--older-than and --keep choose snapshots by age; they do not combine with --query")
+    cutoff = older_than(policy.get("older-than")) if "older-than" in policy else None
+    keep = _count(policy.get("keep")) if "keep" in policy else None
+
+    def choose(t) -> tuple[list[dict], str]:
+        from ovirtshell.locate import read_collection
+
+        if t.resource.name != "snapshot" or t.via is not None:
+            raise UsageError("--older-than and --keep apply to a VM's snapshots: "
+                             "delete snapshots --parent-vm-name VM --older-than 30d")
+        snapshots = list(read_collection(t.connection, t.collection, "snapshot", None, json=True))
+        words = " and ".join(w for w in (
+            f"older than {policy['older-than']}" if cutoff else "",
+            f"beyond the newest {keep}" if keep is not None else "") if w)
+        return expired(snapshots, cutoff, keep), f"{words} (regular snapshots only)"
+
+    return _remove_all(shell, rest, own, choose)
+
+
+def older_than(text: str | None) -> datetime:
+    """`--older-than` as a moment: an age (30d, 12h, 90m) back from now, or a time."""
+    from ovirtshell.follow import parse_since
+
+    try:
+        event_id, moment = parse_since(text or "")
+    except UsageError:
+        event_id, moment = None, None
+    if moment is None or event_id is not None:
+        raise UsageError(f"invalid --older-than {text!r}: expected an age such as 30d or 12h, or a time such as 2026-01-31")
+    return moment
+
+
+def _count(text: str | None) -> int:
+    if text is None or not text.isdigit():
+        raise UsageError(f"invalid --keep {text!r}: expected how many of the newest snapshots to keep (0 or more)")
+    return int(text)
+
+
+def expired(snapshots: list[dict], cutoff: datetime | None, keep: int | None) -> list[dict]:
+    """The regular snapshots to remove, oldest first: all but the newest `keep`, of those taken
+    before `cutoff`. The VM's active image, previews and undated snapshots are never chosen."""
+    dated = [(taken, s) for s in snapshots if s.get("snapshot_type") == "regular"
+             for taken in [_taken(s)] if taken is not None]
+    dated.sort(key=lambda pair: pair[0], reverse=True)
+    if keep is not None:
+        dated = dated[keep:]
+    if cutoff is not None:
+        dated = [(taken, s) for taken, s in dated if taken < cutoff]
+    return [s for _, s in reversed(dated)]
+
+
+def _taken(snapshot: dict) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(snapshot.get("date")))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
