@@ -16,6 +16,7 @@ from ovirtshell import helptext
 from ovirtshell.api.codec import encode
 from ovirtshell.bulk import BULK_OPTIONS
 from ovirtshell.commands import Registry
+from ovirtshell.commands.delete import RETENTION
 from ovirtshell.follow import FOLLOW_OPTIONS
 from ovirtshell.metadata import inputs
 from ovirtshell.metadata.derive import need_for
@@ -298,7 +299,7 @@ def test_every_spelling_in_every_help_page_parses():
     pages = spellings = 0
     for verb in ("create", "update", "delete", "action", "list", "show"):
         spec = registry.get(verb).SPEC
-        extra = ("all", "help", *BULK_OPTIONS, *FOLLOW_OPTIONS)  # the commands' own, outside the model
+        extra = ("all", "help", *BULK_OPTIONS, *FOLLOW_OPTIONS, *RETENTION)  # the commands' own, outside the model
         for name in ix.type_names(verb):
             for resource in ix.resources(name):
                 actions = resource.actions if verb == "action" else (None,)
