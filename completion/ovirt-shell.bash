@@ -35,9 +35,9 @@ _ovirt_shell_completion() {
     case $command in
         'action')
             case $prev in
-                --timeout|--query|--parallel) :; return 0 ;;
+                --retry|--timeout|--query|--parallel) :; return 0 ;;
             esac
-            options="--wait --timeout --dry-run --query --parallel --yes" ;;
+            options="--retry --wait --timeout --dry-run --query --parallel --yes" ;;
         'ca')
             case $prev in
                 --url) :; return 0 ;;
@@ -57,14 +57,14 @@ _ovirt_shell_completion() {
             options="--protocol --viewer --detach" ;;
         'create'|'add')
             case $prev in
-                --timeout) :; return 0 ;;
+                --retry|--timeout) :; return 0 ;;
             esac
-            options="--wait --timeout --dry-run" ;;
+            options="--retry --wait --timeout --dry-run" ;;
         'delete'|'remove')
             case $prev in
-                --timeout|--query|--parallel|--older-than|--keep) :; return 0 ;;
+                --retry|--timeout|--query|--parallel|--older-than|--keep) :; return 0 ;;
             esac
-            options="--yes --wait --timeout --dry-run --query --parallel --older-than --keep" ;;
+            options="--retry --yes --wait --timeout --dry-run --query --parallel --older-than --keep" ;;
         'help'|'?')
             options="--all" ;;
         'history')
@@ -85,9 +85,9 @@ _ovirt_shell_completion() {
             options="--fields" ;;
         'update')
             case $prev in
-                --query|--parallel) :; return 0 ;;
+                --retry|--query|--parallel) :; return 0 ;;
             esac
-            options="--query --parallel --dry-run" ;;
+            options="--retry --query --parallel --dry-run" ;;
     esac
     [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
     return 0

@@ -15,6 +15,7 @@ from ovirtshell.locate import (
     target,
 )
 from ovirtshell.result import Result
+from ovirtshell.retry import retries, retrying
 from ovirtshell.status import UsageError
 from ovirtshell.wait import follow_up, make_waiter
 
@@ -33,6 +34,8 @@ SPEC = CommandSpec(
         "--dry-run prints the request instead of sending it (in bulk: lists what would be done)."
     ),
     options=(
+        OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
+                  "times, waiting 2 s, 4 s, … 30 s", "N"),
         OptionDoc("wait", "return when the action's work has finished"),
         OptionDoc("timeout", "how long --wait may take, in seconds (default 600)", "SECONDS"),
         OptionDoc("dry-run", "print the method, URL and body instead of sending them (bulk: list the objects)"),
@@ -76,7 +79,7 @@ def run(shell, command: Command) -> Result:
     params = query_params(t.request.query)
     if t.request.shell.get("dry-run"):
         return dry_run(connection.client, "POST", path, params, body)
-    xml = connection.client.post(path, body, params=params)
+    xml = retrying(retries(t.request.shell), lambda: connection.client.post(path, body, params=params))
     reply = decode_action(model, xml) if xml else {}
     label = f"{t.resource.name} {found.data.get('name') or found.data.get('id')}"
     if waiter is not None:
@@ -104,9 +107,10 @@ def run_bulk(shell, command: Command) -> Result:
     model = connection.index.model
     body = encode(model, "action", resolve_references(shell, t, "action"), tag="action")
     wait = bool(t.request.shell.get("wait"))
+    count = retries(t.request.shell)
 
     def apply(path: str, data: dict) -> str:
-        xml = connection.client.post(f"{path}/{method.name.replace('_', '')}", body)
+        xml = retrying(count, lambda: connection.client.post(f"{path}/{method.name.replace('_', '')}", body))
         if not wait:
             return f"{method.name} accepted"
         reply = decode_action(model, xml) if xml else {}

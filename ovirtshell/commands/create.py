@@ -7,6 +7,7 @@ from ovirtshell.dryrun import dry_run
 from ovirtshell.language import Command
 from ovirtshell.locate import query_params, resolve_references, segment, target
 from ovirtshell.result import Result
+from ovirtshell.retry import retries, retrying
 from ovirtshell.status import UsageError
 from ovirtshell.wait import follow_up, make_waiter
 
@@ -24,6 +25,8 @@ SPEC = CommandSpec(
         "instead of sending it."
     ),
     options=(
+        OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
+                  "times, waiting 2 s, 4 s, … 30 s", "N"),
         OptionDoc("wait", "return when the new object has settled"),
         OptionDoc("timeout", "how long --wait may take, in seconds (default 600)", "SECONDS"),
         OptionDoc("dry-run", "print the method, URL and body instead of sending them"),
@@ -51,7 +54,8 @@ def run(shell, command: Command) -> Result:
     body = encode(model, t.resource.item_type, resolve_references(shell, t, t.resource.item_type))
     if t.request.shell.get("dry-run"):
         return dry_run(t.connection.client, "POST", t.collection, query_params(t.request.query), body)
-    xml = t.connection.client.post(t.collection, body, params=query_params(t.request.query))
+    params = query_params(t.request.query)
+    xml = retrying(retries(t.request.shell), lambda: t.connection.client.post(t.collection, body, params=params))
     data = decode(model, t.resource.item_type, xml)
     shell.changed(t.resource.name)
     if waiter is not None and data.get("id"):

@@ -10,6 +10,7 @@ from ovirtshell.dryrun import dry_run
 from ovirtshell.language import Command
 from ovirtshell.locate import find, query_params, target
 from ovirtshell.result import Result
+from ovirtshell.retry import retries, retrying
 from ovirtshell.status import CommandError, UsageError
 from ovirtshell.wait import follow_up, make_waiter
 
@@ -29,6 +30,8 @@ SPEC = CommandSpec(
         "both). --dry-run prints the request instead of sending it (and asks nothing)."
     ),
     options=(
+        OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
+                  "times, waiting 2 s, 4 s, … 30 s", "N"),
         OptionDoc("yes", "do not ask for confirmation"),
         OptionDoc("wait", "return when the object is gone"),
         OptionDoc("timeout", "how long --wait may take, in seconds (default 600)", "SECONDS"),
@@ -72,7 +75,8 @@ def run(shell, command: Command) -> Result:
         if not shell.ask_confirm(f"delete {label}?"):
             raise CommandError("not deleted: confirmation refused")
     waiter = make_waiter(shell, t.request.shell)
-    xml = t.connection.client.delete(found.path, params=query_params(t.request.query))
+    params = query_params(t.request.query)
+    xml = retrying(retries(t.request.shell), lambda: t.connection.client.delete(found.path, params=params))
     reply = decode_action(t.connection.index.model, xml) if xml else {}
     shell.changed(t.resource.name)
     if waiter is not None:
@@ -98,11 +102,12 @@ def _remove_all(shell, rest: Command, own: dict[str, str | None], choose) -> Res
         raise UsageError(f"{t.resource.name} objects cannot be removed")
     params = query_params(t.request.query)
     wait = bool(t.request.shell.get("wait"))
+    count = retries(t.request.shell)
 
     def apply(path: str, data: dict) -> str:
         from ovirtshell.api.codec import decode_action
 
-        xml = t.connection.client.delete(path, params=params)
+        xml = retrying(count, lambda: t.connection.client.delete(path, params=params))
         if not wait:
             return "removal accepted"
         reply = decode_action(t.connection.index.model, xml) if xml else {}

@@ -8,6 +8,7 @@ from ovirtshell.dryrun import dry_run
 from ovirtshell.language import Command
 from ovirtshell.locate import find, query_params, resolve_references, target
 from ovirtshell.result import Result
+from ovirtshell.retry import retries, retrying
 from ovirtshell.status import UsageError
 
 SPEC = CommandSpec(
@@ -22,6 +23,8 @@ SPEC = CommandSpec(
         "what would be done)."
     ),
     options=(
+        OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
+                  "times, waiting 2 s, 4 s, … 30 s", "N"),
         OptionDoc("query", "bulk: act on every object this engine search finds (plural type)", "QUERY"),
         OptionDoc("parallel", "bulk: how many objects at a time (default 4)", "N"),
         OptionDoc("dry-run", "print the method, URL and body instead of sending them (bulk: list the objects)"),
@@ -52,7 +55,8 @@ def run(shell, command: Command) -> Result:
     body = encode(model, t.resource.item_type, resolve_references(shell, t, t.resource.item_type))
     if t.request.shell.get("dry-run"):
         return dry_run(t.connection.client, "PUT", found.path, query_params(t.request.query), body)
-    xml = t.connection.client.put(found.path, body, params=query_params(t.request.query))
+    params = query_params(t.request.query)
+    xml = retrying(retries(t.request.shell), lambda: t.connection.client.put(found.path, body, params=params))
     return Result(data=decode(model, t.resource.item_type, xml), kind=t.resource.name, xml=xml)
 
 
@@ -71,9 +75,10 @@ def run_bulk(shell, command: Command) -> Result:
         raise UsageError(f"nothing to update: give the fields to change (see help update {t.resource.name})")
     body = encode(t.connection.index.model, t.resource.item_type, resolve_references(shell, t, t.resource.item_type))
     params = query_params(t.request.query)
+    count = retries(t.request.shell)
 
     def apply(path: str, data: dict) -> str:
-        t.connection.client.put(path, body, params=params)
+        retrying(count, lambda: t.connection.client.put(path, body, params=params))
         return "updated"
 
     return bulk.execute(shell, rest, bulk.Plan("update", t, apply, destructive=False), own)

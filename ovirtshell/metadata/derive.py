@@ -46,6 +46,8 @@ FIELD_DEPTH = 3  # nesting inside one struct list element (`bonding.slaves.name`
 READ_ONLY = frozenset({"href", "status", "statistics"})
 
 
+_RETRY = ("retry", "integer", "send again while the engine says the object is locked, up to N times")
+
 SHELL_OPTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
     # verb -> (name, kind, help)
     "list": (
@@ -58,18 +60,24 @@ SHELL_OPTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "show": (("fields", "string", "the fields to show, comma-separated"),),
     "create": (
         ("wait", "boolean", "wait until the object is ready"),
+        _RETRY,
         ("timeout", "integer", "seconds --wait waits at most"),
         ("dry-run", "boolean", "print the request instead of sending it"),
     ),
-    "update": (("dry-run", "boolean", "print the request instead of sending it"),),
+    "update": (
+        ("dry-run", "boolean", "print the request instead of sending it"),
+        _RETRY,
+    ),
     "delete": (
         ("yes", "boolean", "do not ask for confirmation"),
+        _RETRY,
         ("wait", "boolean", "wait until the object is gone"),
         ("timeout", "integer", "seconds --wait waits at most"),
         ("dry-run", "boolean", "print the request instead of sending it"),
     ),
     "action": (
         ("wait", "boolean", "wait until the action's job has finished"),
+        _RETRY,
         ("timeout", "integer", "seconds --wait waits at most"),
         ("dry-run", "boolean", "print the request instead of sending it"),
     ),
