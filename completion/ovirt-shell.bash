@@ -35,9 +35,9 @@ _ovirt_shell_completion() {
     case $command in
         'action')
             case $prev in
-                --retry|--timeout|--query|--parallel) :; return 0 ;;
+                --timeout|--query|--parallel|--retry) :; return 0 ;;
             esac
-            options="--retry --wait --timeout --dry-run --query --parallel --yes" ;;
+            options="--wait --timeout --dry-run --query --parallel --yes --retry" ;;
         'ca')
             case $prev in
                 --url) :; return 0 ;;
@@ -57,14 +57,14 @@ _ovirt_shell_completion() {
             options="--protocol --viewer --detach" ;;
         'create'|'add')
             case $prev in
-                --retry|--timeout) :; return 0 ;;
+                --timeout|--retry) :; return 0 ;;
             esac
-            options="--retry --wait --timeout --dry-run" ;;
+            options="--wait --timeout --dry-run --retry" ;;
         'delete'|'remove')
             case $prev in
-                --retry|--timeout|--query|--parallel|--older-than|--keep) :; return 0 ;;
+                --timeout|--query|--parallel|--older-than|--keep|--retry) :; return 0 ;;
             esac
-            options="--retry --yes --wait --timeout --dry-run --query --parallel --older-than --keep" ;;
+            options="--yes --wait --timeout --dry-run --query --parallel --older-than --keep --retry" ;;
         'help'|'?')
             options="--all" ;;
         'history')
@@ -85,9 +85,9 @@ _ovirt_shell_completion() {
             options="--fields" ;;
         'update')
             case $prev in
-                --retry|--query|--parallel) :; return 0 ;;
+                --query|--parallel|--retry) :; return 0 ;;
             esac
-            options="--retry --query --parallel --dry-run" ;;
+            options="--query --parallel --dry-run --retry" ;;
     esac
     [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
     return 0

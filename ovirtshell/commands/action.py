@@ -34,14 +34,14 @@ SPEC = CommandSpec(
         "--dry-run prints the request instead of sending it (in bulk: lists what would be done)."
     ),
     options=(
-        OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
-                  "times, waiting 2 s, 4 s, … 30 s", "N"),
         OptionDoc("wait", "return when the action's work has finished"),
         OptionDoc("timeout", "how long --wait may take, in seconds (default 600)", "SECONDS"),
         OptionDoc("dry-run", "print the method, URL and body instead of sending them (bulk: list the objects)"),
         OptionDoc("query", "bulk: act on every object this engine search finds (plural type)", "QUERY"),
         OptionDoc("parallel", "bulk: how many objects at a time (default 4)", "N"),
         OptionDoc("yes", "bulk: do stop-like actions without refusing"),
+        OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
+                  "times, waiting 2 s, 4 s, … 30 s", "N"),
     ),
     examples=(
         "action vm web1 start --wait",

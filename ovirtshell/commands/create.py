@@ -25,11 +25,11 @@ SPEC = CommandSpec(
         "instead of sending it."
     ),
     options=(
-        OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
-                  "times, waiting 2 s, 4 s, … 30 s", "N"),
         OptionDoc("wait", "return when the new object has settled"),
         OptionDoc("timeout", "how long --wait may take, in seconds (default 600)", "SECONDS"),
         OptionDoc("dry-run", "print the method, URL and body instead of sending them"),
+        OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
+                  "times, waiting 2 s, 4 s, … 30 s", "N"),
     ),
     examples=(
         "create vm --name web1 --cluster-name Default --template-name Blank --cpu-topology-cores 2 --memory 2GiB",

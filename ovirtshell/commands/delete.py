@@ -30,8 +30,6 @@ SPEC = CommandSpec(
         "both). --dry-run prints the request instead of sending it (and asks nothing)."
     ),
     options=(
-        OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
-                  "times, waiting 2 s, 4 s, … 30 s", "N"),
         OptionDoc("yes", "do not ask for confirmation"),
         OptionDoc("wait", "return when the object is gone"),
         OptionDoc("timeout", "how long --wait may take, in seconds (default 600)", "SECONDS"),
@@ -41,6 +39,8 @@ SPEC = CommandSpec(
         OptionDoc("older-than", "snapshots: remove those taken before an age (30d, 12h) or a time "
                   "(2026-01-31)", "AGE|TIME"),
         OptionDoc("keep", "snapshots: always keep the newest N", "N"),
+        OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
+                  "times, waiting 2 s, 4 s, … 30 s", "N"),
     ),
     examples=(
         "delete vm web1",

@@ -23,11 +23,11 @@ SPEC = CommandSpec(
         "what would be done)."
     ),
     options=(
-        OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
-                  "times, waiting 2 s, 4 s, … 30 s", "N"),
         OptionDoc("query", "bulk: act on every object this engine search finds (plural type)", "QUERY"),
         OptionDoc("parallel", "bulk: how many objects at a time (default 4)", "N"),
         OptionDoc("dry-run", "print the method, URL and body instead of sending them (bulk: list the objects)"),
+        OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
+                  "times, waiting 2 s, 4 s, … 30 s", "N"),
     ),
     examples=(
         "update vm web1 --memory 4GiB --description 'web server'",
