@@ -488,6 +488,8 @@ def _values(slot: Slot, context: Context) -> Iterable[Candidate]:
     option = slot.option
     if option == "output":
         return _words(context.settings.get("output", ()), slot, "format")
+    if option in FIELD_OPTIONS and slot.verb in ("list", "show"):
+        return _field_paths(slot, context)
     parent = _PARENT.match(option)
     if parent and parent.group(2) == "name":
         others = tuple(p for p in parents_given(slot.options) if p[0] != parent.group(1))
@@ -516,6 +518,38 @@ def _values(slot: Slot, context: Context) -> Iterable[Candidate]:
         if doc.metavar == "BOOL":
             return _words(("true", "false"), slot, "boolean")
     return []
+
+
+#: Options whose value is a comma-separated list of the type's fields (`cpu-topology-cores`).
+FIELD_OPTIONS = frozenset({"fields", "sort"})
+
+
+def _field_paths(slot: Slot, context: Context) -> Iterable[Candidate]:
+    """`--fields name,cpu-to<Tab>`: the next field of the listed type, nested ones joined
+    with '-' (a struct's own fields once its name and a '-' are typed)."""
+    index = context.index
+    name = _type_name(context, slot.args[0]) if slot.args else None
+    if index is None or name is None or slot.quote:
+        return []
+    places = index.resources(name)
+    kind = index.model.types.get(places[0].item_type or "") if places else None
+    head, _, partial = slot.prefix.rpartition(",")
+    head = f"{head}," if head or slot.prefix.startswith(",") else ""
+    path, _, last = partial.rpartition("-")
+    for part in path.split("-") if path else ():
+        member = kind.member(part) if kind is not None and kind.kind == "struct" else None
+        kind = index.model.types.get(member.type) if member is not None else None
+    if kind is None or kind.kind != "struct":
+        return []
+    stem = f"{head}{path}-" if path else head
+    out = [
+        Candidate(f"{stem}{m.name}", f"{path}-{m.name}" if path else m.name, m.type)
+        for m in sorted((*kind.attributes, *kind.links), key=lambda m: m.name)
+        if m.name.startswith(last)
+    ]
+    if not path and "id".startswith(last) and not any(c.display == "id" for c in out):
+        out.insert(0, Candidate(f"{head}id", "id", "string"))
+    return _Matched(out[:MAX_SHOWN])
 
 
 def _fields(meta: Any, slot: Slot) -> Iterable[Candidate]:

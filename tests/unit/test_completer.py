@@ -333,3 +333,13 @@ def test_a_secret_option_is_offered_in_its_file_form(context, tmp_path, monkeypa
     (tmp_path / "pw.txt").write_text("x\n")
     monkeypatch.chdir(tmp_path)
     assert "pw.txt" in complete(context, "action host host0 install --root_password-file p")
+
+
+def test_field_paths_for_fields_and_sort(context):
+    assert complete(context, "list vms --fields na") == ["name"]
+    assert texts(context, "list vms --fields name,memory_p") == ["name,memory_policy"]
+    assert complete(context, "list vms --sort cpu-to") == ["cpu-topology"]
+    assert texts(context, "show vm web1 --fields cpu-topology-c") == ["cpu-topology-cores"]
+    assert "id" in complete(context, "list hosts --sort ")
+    assert complete(context, "list vms --fields nosuch-") == []
+    assert complete(context, "list nosuchtype --fields n") == []
