@@ -37,7 +37,7 @@ _ovirt_shell_completion() {
             case $prev in
                 --timeout|--query|--parallel|--retry) :; return 0 ;;
             esac
-            options="--wait --timeout --dry-run --query --parallel --yes --retry" ;;
+            options="--wait --timeout --dry-run --query --parallel --yes --retry --curl" ;;
         'ca')
             case $prev in
                 --url) :; return 0 ;;
@@ -59,12 +59,12 @@ _ovirt_shell_completion() {
             case $prev in
                 --timeout|--retry) :; return 0 ;;
             esac
-            options="--wait --timeout --dry-run --retry" ;;
+            options="--wait --timeout --dry-run --retry --curl" ;;
         'delete'|'remove')
             case $prev in
                 --timeout|--query|--parallel|--older-than|--keep|--retry) :; return 0 ;;
             esac
-            options="--yes --wait --timeout --dry-run --query --parallel --older-than --keep --retry" ;;
+            options="--yes --wait --timeout --dry-run --query --parallel --older-than --keep --retry --curl" ;;
         'help'|'?')
             options="--all" ;;
         'history')
@@ -87,7 +87,7 @@ _ovirt_shell_completion() {
             case $prev in
                 --query|--parallel|--retry) :; return 0 ;;
             esac
-            options="--query --parallel --dry-run --retry" ;;
+            options="--query --parallel --dry-run --retry --curl" ;;
     esac
     [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
     return 0

@@ -78,6 +78,8 @@ def begin(shell: Shell, command: Command) -> tuple[Command, dict[str, str | None
     """A bulk command checked for its plural type, split into the model's options and the
     bulk options' values."""
     check_plural(shell, command)
+    if any(name == "curl" for name, _ in command.options):
+        raise UsageError("--curl prints one request; for a bulk operation, --dry-run lists the objects")
     return command.split_off(BULK_OPTIONS)
 
 

@@ -42,6 +42,8 @@ SPEC = CommandSpec(
         OptionDoc("yes", "bulk: do stop-like actions without refusing"),
         OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
                   "times, waiting 2 s, 4 s, … 30 s", "N"),
+        OptionDoc("curl", "print a curl command that sends the request (credentials from "
+                  "$OVIRT_TOKEN, secrets masked) instead of sending it"),
     ),
     examples=(
         "action vm web1 start --wait",
@@ -77,8 +79,8 @@ def run(shell, command: Command) -> Result:
     body = encode(model, "action", resolve_references(shell, t, "action"), tag="action")
     path = f"{found.path}/{method.name.replace('_', '')}"
     params = query_params(t.request.query)
-    if t.request.shell.get("dry-run"):
-        return dry_run(connection.client, "POST", path, params, body)
+    if t.request.shell.get("dry-run") or t.request.shell.get("curl"):
+        return dry_run(connection.client, "POST", path, params, body, curl=bool(t.request.shell.get("curl")))
     xml = retrying(retries(t.request.shell), lambda: connection.client.post(path, body, params=params))
     reply = decode_action(model, xml) if xml else {}
     label = f"{t.resource.name} {found.data.get('name') or found.data.get('id')}"

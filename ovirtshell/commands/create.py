@@ -30,6 +30,8 @@ SPEC = CommandSpec(
         OptionDoc("dry-run", "print the method, URL and body instead of sending them"),
         OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
                   "times, waiting 2 s, 4 s, … 30 s", "N"),
+        OptionDoc("curl", "print a curl command that sends the request (credentials from "
+                  "$OVIRT_TOKEN, secrets masked) instead of sending it"),
     ),
     examples=(
         "create vm --name web1 --cluster-name Default --template-name Blank --cpu-topology-cores 2 --memory 2GiB",
@@ -52,8 +54,8 @@ def run(shell, command: Command) -> Result:
     waiter = make_waiter(shell, t.request.shell)
     model = t.connection.index.model
     body = encode(model, t.resource.item_type, resolve_references(shell, t, t.resource.item_type))
-    if t.request.shell.get("dry-run"):
-        return dry_run(t.connection.client, "POST", t.collection, query_params(t.request.query), body)
+    if t.request.shell.get("dry-run") or t.request.shell.get("curl"):
+        return dry_run(t.connection.client, "POST", t.collection, query_params(t.request.query), body, curl=bool(t.request.shell.get("curl")))
     params = query_params(t.request.query)
     xml = retrying(retries(t.request.shell), lambda: t.connection.client.post(t.collection, body, params=params))
     data = decode(model, t.resource.item_type, xml)

@@ -41,6 +41,8 @@ SPEC = CommandSpec(
         OptionDoc("keep", "snapshots: always keep the newest N", "N"),
         OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
                   "times, waiting 2 s, 4 s, … 30 s", "N"),
+        OptionDoc("curl", "print a curl command that sends the request (credentials from "
+                  "$OVIRT_TOKEN, secrets masked) instead of sending it"),
     ),
     examples=(
         "delete vm web1",
@@ -69,8 +71,8 @@ def run(shell, command: Command) -> Result:
         raise UsageError(f"{t.resource.name} objects cannot be removed")
     found = find(shell, t.resource, t.collection, t.args[0])
     label = f"{t.resource.name} {found.data.get('name') or found.data.get('id')}"
-    if t.request.shell.get("dry-run"):
-        return dry_run(t.connection.client, "DELETE", found.path, query_params(t.request.query))
+    if t.request.shell.get("dry-run") or t.request.shell.get("curl"):
+        return dry_run(t.connection.client, "DELETE", found.path, query_params(t.request.query), curl=bool(t.request.shell.get("curl")))
     if shell.interactive and shell.settings.confirm and not t.request.shell.get("yes") and shell.ask_confirm:
         if not shell.ask_confirm(f"delete {label}?"):
             raise CommandError("not deleted: confirmation refused")

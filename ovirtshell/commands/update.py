@@ -28,6 +28,8 @@ SPEC = CommandSpec(
         OptionDoc("dry-run", "print the method, URL and body instead of sending them (bulk: list the objects)"),
         OptionDoc("retry", "send again while the engine says the object is locked (409), up to N "
                   "times, waiting 2 s, 4 s, … 30 s", "N"),
+        OptionDoc("curl", "print a curl command that sends the request (credentials from "
+                  "$OVIRT_TOKEN, secrets masked) instead of sending it"),
     ),
     examples=(
         "update vm web1 --memory 4GiB --description 'web server'",
@@ -53,8 +55,8 @@ def run(shell, command: Command) -> Result:
     found = find(shell, t.resource, t.collection, t.args[0])
     model = t.connection.index.model
     body = encode(model, t.resource.item_type, resolve_references(shell, t, t.resource.item_type))
-    if t.request.shell.get("dry-run"):
-        return dry_run(t.connection.client, "PUT", found.path, query_params(t.request.query), body)
+    if t.request.shell.get("dry-run") or t.request.shell.get("curl"):
+        return dry_run(t.connection.client, "PUT", found.path, query_params(t.request.query), body, curl=bool(t.request.shell.get("curl")))
     params = query_params(t.request.query)
     xml = retrying(retries(t.request.shell), lambda: t.connection.client.put(found.path, body, params=params))
     return Result(data=decode(model, t.resource.item_type, xml), kind=t.resource.name, xml=xml)

@@ -47,6 +47,7 @@ READ_ONLY = frozenset({"href", "status", "statistics"})
 
 
 _RETRY = ("retry", "integer", "send again while the engine says the object is locked, up to N times")
+_CURL = ("curl", "boolean", "print the request as a curl command instead of sending it")
 
 SHELL_OPTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
     # verb -> (name, kind, help)
@@ -61,16 +62,19 @@ SHELL_OPTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "create": (
         ("wait", "boolean", "wait until the object is ready"),
         _RETRY,
+        _CURL,
         ("timeout", "integer", "seconds --wait waits at most"),
         ("dry-run", "boolean", "print the request instead of sending it"),
     ),
     "update": (
         ("dry-run", "boolean", "print the request instead of sending it"),
         _RETRY,
+        _CURL,
     ),
     "delete": (
         ("yes", "boolean", "do not ask for confirmation"),
         _RETRY,
+        _CURL,
         ("wait", "boolean", "wait until the object is gone"),
         ("timeout", "integer", "seconds --wait waits at most"),
         ("dry-run", "boolean", "print the request instead of sending it"),
@@ -78,6 +82,7 @@ SHELL_OPTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "action": (
         ("wait", "boolean", "wait until the action's job has finished"),
         _RETRY,
+        _CURL,
         ("timeout", "integer", "seconds --wait waits at most"),
         ("dry-run", "boolean", "print the request instead of sending it"),
     ),
