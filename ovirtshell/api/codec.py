@@ -23,8 +23,9 @@ from ovirtshell.status import UsageError
 _STR, _INT, _BOOL, _FLOAT, _STRUCT, _LIST_STRUCT, _LIST_SCALAR, _GENERIC, _DATE = range(9)
 _SCALAR_KIND = {"string": _STR, "date": _DATE, "integer": _INT, "boolean": _BOOL, "decimal": _FLOAT}
 
-# Elements that are navigation, not data (architecture.md: unfollowed links and actions are dropped).
-_SKIPPED = frozenset({"link", "actions"})
+#: Elements (and JSON keys) that are navigation, not data: unfollowed links and actions are
+#: dropped (architecture.md), by every decoder.
+NAVIGATION = frozenset({"link", "actions"})
 
 # Where the engine's list wrapper or item tag differs from "attribute name" / "type name".
 # (struct type, member) -> (wrapper tag, item tag)
@@ -253,7 +254,7 @@ def _decode_struct(tables: _Tables, type_name: str, el: Element) -> dict[str, An
         tag = c.tag
         entry = table.get(tag)
         if entry is None:
-            if tag in _SKIPPED or not isinstance(tag, str):
+            if tag in NAVIGATION or not isinstance(tag, str):
                 continue
             out[tag] = _generic(c)
             continue
@@ -283,7 +284,7 @@ def _decode_struct(tables: _Tables, type_name: str, el: Element) -> dict[str, An
 
 def _generic(el: Element) -> Any:
     """An element the model does not describe: text → str, children → dict (or list), kept."""
-    children = [c for c in el if isinstance(c.tag, str) and c.tag not in _SKIPPED]
+    children = [c for c in el if isinstance(c.tag, str) and c.tag not in NAVIGATION]
     attrs = dict(el.items()) if len(el.attrib) else {}
     text = el.text
     if not children:
@@ -336,7 +337,7 @@ def decode_element(
                 entry = table.get(tag)
                 if entry is not None:
                     out[key] = _member(tables, entry, c)
-                elif tag not in _SKIPPED:
+                elif tag not in NAVIGATION:
                     out[key] = _generic(c)
     return out
 
@@ -373,7 +374,7 @@ def decode_list(model: Model, type_name: str, xml: XmlInput) -> list[dict[str, A
         return [
             _decode_struct(tables, type_name, c)
             for c in root
-            if isinstance(c.tag, str) and c.tag not in _SKIPPED
+            if isinstance(c.tag, str) and c.tag not in NAVIGATION
         ]
     finally:
         if paused:

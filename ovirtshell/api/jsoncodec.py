@@ -23,6 +23,7 @@ from ovirtshell.api.codec import (
     _LIST_STRUCT,
     _STR,
     _STRUCT,
+    NAVIGATION,
     _bool,
     _float,
     _int,
@@ -30,9 +31,6 @@ from ovirtshell.api.codec import (
     local_time,
 )
 from ovirtshell.metadata.model import Model
-
-# Navigation, not data (as in the XML decoder).
-_SKIPPED = frozenset({"link", "actions"})
 
 
 class Decoder:
@@ -64,7 +62,7 @@ class Decoder:
         for key, value in members:  # the hot loop: the common kinds inline
             entry = get(key)
             if entry is None:
-                if key not in _SKIPPED:
+                if key not in NAVIGATION:
                     out[key] = value if value.__class__ is str else generic(value)
                 continue
             name, kind, sub = entry
@@ -109,7 +107,7 @@ def _items(value: Any) -> list[Any]:
         return [] if value is None or value == "" else [value]
     items: list[Any] = []
     for key, inner in value.items():
-        if key in _SKIPPED:
+        if key in NAVIGATION:
             continue
         if inner.__class__ is list:
             items.extend(inner)
@@ -166,7 +164,7 @@ def generic(value: Any) -> Any:
     if cls is str:
         return value
     if cls is dict:
-        members = {k: generic(v) for k, v in value.items() if k not in _SKIPPED}
+        members = {k: generic(v) for k, v in value.items() if k not in NAVIGATION}
         if len(members) == 1:
             only = next(iter(members.values()))
             if only.__class__ is list:

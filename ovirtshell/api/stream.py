@@ -19,12 +19,9 @@ from typing import Any
 from lxml import etree
 
 from ovirtshell.api import jsondoc
-from ovirtshell.api.codec import CodecError, decode_element
+from ovirtshell.api.codec import NAVIGATION, CodecError, decode_element
 from ovirtshell.api.jsoncodec import Decoder
 from ovirtshell.metadata.model import Model
-
-# Navigation, not data (as in the codec): dropped from a collection.
-_SKIPPED = frozenset({"link", "actions"})
 
 
 class ObjectStream:
@@ -110,7 +107,7 @@ class ObjectStream:
             yield decoder.struct(type_name, rest, self._keys())
             return
         for key, value in rest.items():  # an engine may add other members: keep them
-            if key not in _SKIPPED:
+            if key not in NAVIGATION:
                 for item in value if value.__class__ is list else [value]:
                     yield decoder.struct(type_name, item, self._keys())
 
@@ -126,7 +123,7 @@ class ObjectStream:
         self._start()
         return self._xml_elements(frozenset(), remove_blank_text=True)
 
-    def _xml_elements(self, skipped: frozenset[str] = _SKIPPED, **options: Any) -> Iterator[Any]:
+    def _xml_elements(self, skipped: frozenset[str] = NAVIGATION, **options: Any) -> Iterator[Any]:
         """Each item element in document order, with the other elements among them (except
         `skipped`); a consumer must not keep one: each is cleared or dropped once the next is read."""
         type_name = self._type

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..core import registry as on
 from ..core.context import Context
 from ..core.errors import Fault, conflict
-from ..core.journal import end_job, event, finished_job, start_job, user_label
+from ..core.journal import event, finished_job, scheduled_job, user_label
 from ..web.routing import Node
 from .host_networks import setup_networks
 from .images import find
@@ -44,7 +44,6 @@ def approve(ctx: Context, node: Node, params: dict) -> dict:
     if params.get("cluster"):
         cluster = find(ctx, "clusters", params["cluster"], "Cluster")
         store.update("hosts", hid, cluster={"id": cluster["id"]})
-    job = start_job(ctx, f"Approving Host {name}")
     store.update("hosts", hid, status="installing")
     event(ctx, 498, "normal", f"Host {name} was successfully approved by user "
           f"{user_label(ctx)}.", host=hid)
@@ -53,12 +52,10 @@ def approve(ctx: Context, node: Node, params: dict) -> dict:
     def done() -> None:
         store.update("hosts", hid, status="up" if activate else "maintenance")
         event(ctx.background(), 504, "normal", f"Host {name} installed", host=hid)
-        end_job(ctx, job)
 
-    ctx.scheduler.sequence(f"host:{hid}", [
+    return scheduled_job(ctx, f"Approving Host {name}", f"host:{hid}", [
         (3.0, lambda: store.update("hosts", hid, status="unassigned")),
         (1.0, lambda: store.update("hosts", hid, status="initializing")), (1.0, done)])
-    return {"job": {"id": job}}
 
 
 @on.action("host", "enroll_certificate")
@@ -70,7 +67,6 @@ def enroll_certificate(ctx: Context, node: Node, params: dict) -> dict:
         raise conflict("enroll certificate", "Host", "Please switch Host to Maintenance mode "
                        "first.", True)
     hid, name = host["id"], host["name"]
-    job = start_job(ctx, f"Enrolling certificate for Host {name}")
     event(ctx, 880, "normal", f"Enrolling certificate for host {name} was started (User: "
           f"{user_label(ctx)}).", host=hid)
     user = user_label(ctx)
@@ -78,10 +74,9 @@ def enroll_certificate(ctx: Context, node: Node, params: dict) -> dict:
     def enrolled() -> None:
         event(ctx.background(), 881, "normal", f"Enrolling certificate for host {name} was "
               f"completed successfully (User: {user}).", host=hid)
-        end_job(ctx, job)
 
-    ctx.scheduler.sequence(f"enroll:{hid}", [(2.0, enrolled)])
-    return {"job": {"id": job}}
+    return scheduled_job(ctx, f"Enrolling certificate for Host {name}", f"enroll:{hid}",
+                         [(2.0, enrolled)])
 
 
 @on.action("host", "force_select_spm")
@@ -117,7 +112,6 @@ def force_select_spm(ctx: Context, node: Node, params: dict) -> dict:
             store.update("hosts", other["id"], spm={**(other.get("spm") or {}),
                                                     "status": "none"})
     store.update("hosts", hid, spm={**spm, "status": "contending"})
-    job = start_job(ctx, f"Force selecting Host {name} as SPM for Data Center {dc['name']}")
     event(ctx, 159, "normal", f"Host {name} was force selected by {user_label(ctx)}",
           host=hid, data_center=dc["id"])
 
@@ -127,10 +121,9 @@ def force_select_spm(ctx: Context, node: Node, params: dict) -> dict:
         event(ctx.background(), 204, "normal", f"Storage Pool Manager runs on Host {name} "
               f"(Address: {cur.get('address')}), Data Center {dc['name']}.", host=hid,
               data_center=dc["id"])
-        end_job(ctx, job)
 
-    ctx.scheduler.sequence(f"spm:{dc['id']}", [(2.0, elected)])
-    return {"job": {"id": job}}
+    return scheduled_job(ctx, f"Force selecting Host {name} as SPM for Data Center "
+                         f"{dc['name']}", f"spm:{dc['id']}", [(2.0, elected)])
 
 
 def _physical(ctx: Context, hid: str) -> list[dict]:

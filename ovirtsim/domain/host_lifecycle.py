@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..core import registry as on
 from ..core.context import Context
 from ..core.errors import conflict
-from ..core.journal import end_job, event, start_job, user_label
+from ..core.journal import event, scheduled_job, user_label
 from ..web.routing import Node
 from .hosts import evacuate, evacuation, in_maintenance
 
@@ -21,7 +21,6 @@ def install(ctx: Context, node: Node, params: dict) -> dict:
                                   "non_responsive", "down"):
         raise conflict("install", "Host", "Host must be in Maintenance mode first.", True)
     hid, name = host["id"], host["name"]
-    job = start_job(ctx, f"Installing Host {name}")
     store.update("hosts", hid, status="installing")
     event(ctx, 509, "normal", f"Installing Host {name}. Stage: Initializing.", host=hid)
 
@@ -29,11 +28,9 @@ def install(ctx: Context, node: Node, params: dict) -> dict:
         store.update("hosts", hid, status="maintenance" if not params.get("activate", True)
                      else "up")
         event(ctx.background(), 505, "normal", f"Host {name} installed", host=hid)
-        end_job(ctx, job)
 
-    ctx.scheduler.sequence(f"host:{hid}", [(3.0, lambda: store.update(
-        "hosts", hid, status="initializing")), (2.0, done)])
-    return {"job": {"id": job}}
+    return scheduled_job(ctx, f"Installing Host {name}", f"host:{hid}", [
+        (3.0, lambda: store.update("hosts", hid, status="initializing")), (2.0, done)])
 
 
 @on.action("host", "upgrade_check")
@@ -41,7 +38,6 @@ def upgrade_check(ctx: Context, node: Node, params: dict) -> dict:
     store = ctx.store
     host = store.get("hosts", str(node.id)) or {}
     hid, name = host["id"], host["name"]
-    job = start_job(ctx, f"Checking for available updates on host {name}")
     event(ctx, 884, "normal", f"Started to check for available updates on host {name}.",
           host=hid)
 
@@ -54,10 +50,9 @@ def upgrade_check(ctx: Context, node: Node, params: dict) -> dict:
         event(bg, 843, "normal", f"Host {name} has available updates: {packages}.", host=hid)
         event(bg, 885, "normal", f"Check for available updates on host {name} was completed "
               f"successfully with message 'found updates for packages {packages}'.", host=hid)
-        end_job(ctx, job)
 
-    ctx.scheduler.sequence(f"upgradecheck:{hid}", [(2.0, found)])
-    return {"job": {"id": job}}
+    return scheduled_job(ctx, f"Checking for available updates on host {name}",
+                         f"upgradecheck:{hid}", [(2.0, found)])
 
 
 @on.action("host", "upgrade")
@@ -73,7 +68,6 @@ def upgrade(ctx: Context, node: Node, params: dict) -> dict:
         raise conflict("upgrade", "Host", "There are no available updates for the host.", True)
     hid, name, back = host["id"], host["name"], host["status"]
     plan = evacuation(ctx, host) if back == "up" else None
-    job = start_job(ctx, f"Upgrading Host {name}")
     event(ctx, 840, "normal", f"Host {name} upgrade was started (User: {user_label(ctx)}).",
           host=hid)
     reboot = params.get("reboot", True)
@@ -90,7 +84,6 @@ def upgrade(ctx: Context, node: Node, params: dict) -> dict:
                      os=os)
         event(ctx.background(), 842, "normal", f"Host {name} upgrade was completed "
               "successfully.", host=hid)
-        end_job(ctx, job)
 
     steps = []
     if plan is not None:  # MaintenanceNumberOfVdss first, as the engine runs it
@@ -101,5 +94,4 @@ def upgrade(ctx: Context, node: Node, params: dict) -> dict:
         store.update("hosts", hid, status="installing")
     if reboot:
         steps.append((3.0, lambda: store.update("hosts", hid, status="reboot")))
-    ctx.scheduler.sequence(f"host:{hid}", steps + [(3.0, done)])
-    return {"job": {"id": job}}
+    return scheduled_job(ctx, f"Upgrading Host {name}", f"host:{hid}", steps + [(3.0, done)])
