@@ -6,7 +6,7 @@ from ..core import defaults
 from ..core import registry as on
 from ..core.context import Context
 from ..core.errors import Fault, conflict, incomplete
-from ..core.journal import end_job, event, start_job, user_label
+from ..core.journal import end_job, event, scheduled_job, start_job, user_label
 from ..core.seed import GiB
 from ..dispatch.references import ref_name
 from ..dispatch.rules import RUNNING
@@ -118,16 +118,9 @@ def deactivate(ctx: Context, node: Node, params: dict) -> dict:
                                   "install_failed", "down", "initializing"):
         raise conflict("switch", "Host(s) to Maintenance mode", "Host is not in a state that "
                        "allows moving to maintenance.")
-    plan = evacuation(ctx, host)
-    job = start_job(ctx, f"Moving Host {host['name']} to Maintenance")
-    evacuate(ctx, host, plan)
-
-    def maintenance() -> None:
-        in_maintenance(ctx, host)
-        end_job(ctx, job)
-
-    ctx.scheduler.sequence(f"host:{host['id']}", [(3.0, maintenance)])
-    return {"job": {"id": job}}
+    evacuate(ctx, host, evacuation(ctx, host))
+    return scheduled_job(ctx, f"Moving Host {host['name']} to Maintenance", f"host:{host['id']}",
+                         [(3.0, lambda: in_maintenance(ctx, host))])
 
 
 @on.action("host", "activate")
