@@ -340,15 +340,11 @@ def check_fields(shell: Shell, command: Command, fields: tuple[str, ...]) -> Non
     if item_type not in model.types:
         return
     for field in fields:
-        kind = model.types[item_type]
-        for part in split_path(field):
-            if part in ("id", "href"):
-                break
-            member = kind.member(part) if kind is not None and kind.kind == "struct" else None
-            if member is None:
-                known = [m.name for m in (*model.types[item_type].attributes, *model.types[item_type].links)]
-                raise UsageError(_unknown_field(field, name, known))
-            kind = model.types.get(member.type)
+        parts = split_path(field)
+        ends = [i for i, part in enumerate(parts) if part in ("id", "href")]  # any reference's
+        if model.path_type(item_type, parts[: ends[0]] if ends else parts) is None:
+            known = [m.name for m in (*model.types[item_type].attributes, *model.types[item_type].links)]
+            raise UsageError(_unknown_field(field, name, known))
 
 
 def check_fields_in(data: object, fields: tuple[str, ...], command: Command) -> None:

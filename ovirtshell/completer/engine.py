@@ -532,13 +532,10 @@ def _field_paths(slot: Slot, context: Context) -> Iterable[Candidate]:
     if index is None or name is None or slot.quote:
         return []
     places = index.resources(name)
-    kind = index.model.types.get(places[0].item_type or "") if places else None
     head, _, partial = slot.prefix.rpartition(",")
     head = f"{head}," if head or slot.prefix.startswith(",") else ""
     path, _, last = partial.rpartition("-")
-    for part in path.split("-") if path else ():
-        member = kind.member(part) if kind is not None and kind.kind == "struct" else None
-        kind = index.model.types.get(member.type) if member is not None else None
+    kind = index.model.path_type(places[0].item_type or "", path.split("-") if path else ()) if places else None
     if kind is None or kind.kind != "struct":
         return []
     stem = f"{head}{path}-" if path else head

@@ -7,6 +7,7 @@ and the command thread, and pickled into the on-disk cache.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +98,17 @@ class Model:
     root: str
     types: dict[str, Type] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
+
+    def path_type(self, type_name: str, parts: Sequence[str]) -> Type | None:
+        """The type a field path (`cpu`, `topology`, `cores`) of `type_name` ends at; None when
+        a part is not a member of the struct before it."""
+        kind = self.types.get(type_name)
+        for part in parts:
+            member = kind.member(part) if kind is not None and kind.kind == "struct" else None
+            if member is None:
+                return None
+            kind = self.types.get(member.type)
+        return kind
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Model:
