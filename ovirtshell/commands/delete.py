@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ovirtshell import bulk
 from ovirtshell.commands.spec import CommandSpec, OptionDoc
@@ -13,6 +15,9 @@ from ovirtshell.result import Result
 from ovirtshell.retry import retries, retrying
 from ovirtshell.status import CommandError, UsageError
 from ovirtshell.wait import follow_up, make_waiter
+
+if TYPE_CHECKING:
+    from ovirtshell.locate import Target
 
 SPEC = CommandSpec(
     name="delete",
@@ -95,7 +100,9 @@ def run_bulk(shell, command: Command) -> Result:
     return _remove_all(shell, rest, own, None)
 
 
-def _remove_all(shell, rest: Command, own: dict[str, str | None], choose) -> Result:
+def _remove_all(
+    shell, rest: Command, own: dict[str, str | None], choose: Callable[[Target], tuple[list[dict], str]] | None
+) -> Result:
     """The bulk removal of what the query finds, or of what `choose(target)` picks."""
     from ovirtshell.wait import Waiter, follow_up, waiter_timeout
 
@@ -137,7 +144,7 @@ def run_retention(shell, command: Command) -> Result:
     cutoff = older_than(policy.get("older-than")) if "older-than" in policy else None
     keep = _count(policy.get("keep")) if "keep" in policy else None
 
-    def choose(t) -> tuple[list[dict], str]:
+    def choose(t: Target) -> tuple[list[dict], str]:
         from ovirtshell.locate import read_collection
 
         if t.resource.name != "snapshot" or t.via is not None:
